@@ -1,0 +1,61 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import type { Config } from './config.js';
+import type { DatabaseHandle, Db } from './db/database.js';
+import { registerAuth } from './http/auth.js';
+import { registerErrorHandling } from './http/errors.js';
+import { registerOpenApi } from './http/openapi.js';
+import { generateRequestId, registerRequestId } from './http/request-id.js';
+import { validatorCompiler } from './http/validation.js';
+import { loggerOptions } from './logger.js';
+import { apiKeyRoutes } from './modules/api-keys/routes.js';
+import { healthRoutes } from './modules/health/routes.js';
+import { partnerRoutes } from './modules/partners/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    database: DatabaseHandle;
+    db: Db;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  database: DatabaseHandle;
+  /** A logger instance to use instead of one built from the config (tests capture logs). */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
+}
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the HTTP application; it touches the database only when it serves requests. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const app = Fastify({
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: loggerOptions(config.logLevel) }),
+    genReqId: generateRequestId,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    bodyLimit: BODY_LIMIT,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  app.decorate('database', database);
+  app.decorate('db', database.db);
+  app.setValidatorCompiler(validatorCompiler);
+
+  registerRequestId(app);
+  registerErrorHandling(app);
+  registerAuth(app);
+  await registerOpenApi(app);
+
+  await app.register(healthRoutes);
+  await app.register(partnerRoutes);
+  await app.register(apiKeyRoutes);
+  return app;
+}

@@ -1,0 +1,80 @@
+import { Ajv } from 'ajv';
+import { type Static, Type } from 'typebox';
+
+/** Environment variables the service reads, with their defaults (api.md → Operations). */
+const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  JAHIZ_DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  JAHIZ_ADMIN_KEY: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+  }),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 15000 }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30000 }),
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10000 }),
+  JAHIZ_PROGRAMME_START: Type.String({ format: 'date', default: '2023-01-01' }),
+});
+type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Real PostgreSQL when set; otherwise the embedded database lives in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminKey: string | undefined;
+  logLevel: string;
+  dbPoolMax: number;
+  statementTimeoutMs: number;
+  requestTimeoutMs: number;
+  shutdownGraceMs: number;
+  programmeStart: string;
+}
+
+export class ConfigError extends Error {}
+
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true });
+ajv.addFormat('date', /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/);
+const validateEnv = ajv.compile<Env>(EnvSchema);
+
+/** Reads and validates the configuration; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const name of Object.keys(EnvSchema.properties)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  if (!validateEnv(raw)) {
+    const problems = new Map<string, string>();
+    for (const e of validateEnv.errors ?? []) {
+      const name = e.instancePath.slice(1);
+      if (!problems.has(name)) {
+        problems.set(
+          name,
+          `${name} ${e.message ?? 'is invalid'} (got ${JSON.stringify(env[name])})`,
+        );
+      }
+    }
+    throw new ConfigError(`invalid configuration: ${[...problems.values()].join('; ')}`);
+  }
+  const e = raw as Env;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.JAHIZ_DATA_DIR,
+    adminKey: e.JAHIZ_ADMIN_KEY,
+    logLevel: e.LOG_LEVEL,
+    dbPoolMax: e.DB_POOL_MAX,
+    statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    programmeStart: e.JAHIZ_PROGRAMME_START,
+  };
+}
+
+/** Names of every variable the service reads (compose and docs are tested against it). */
+export const configVariableNames = Object.keys(EnvSchema.properties);

@@ -1,0 +1,66 @@
+import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { openEmbedded } from './embedded.js';
+import { pgTypes } from './pg-types.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  mode: 'postgres' | 'embedded';
+  pool: pg.Pool;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax' | 'statementTimeoutMs'>;
+
+/** One code path for both modes: Kysely's PostgresDialect over a pg pool. */
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+  // Kysely's destroy() ends the pool; afterClose releases what the mode holds besides it.
+  const { pool, mode, afterClose } = config.databaseUrl
+    ? openPostgres(config.databaseUrl, config)
+    : await openEmbeddedPool(config.dataDir);
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin()],
+  });
+  let closed = false;
+  return {
+    db,
+    mode,
+    pool,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy().catch(() => undefined);
+      await afterClose();
+    },
+  };
+}
+
+function openPostgres(url: string, config: DatabaseConfig) {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: config.dbPoolMax,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: config.statementTimeoutMs,
+    application_name: 'jahiz',
+    types: pgTypes,
+  });
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return { pool, mode: 'postgres' as const, afterClose: async () => {} };
+}
+
+async function openEmbeddedPool(dataDir: string) {
+  const embedded = await openEmbedded(dataDir);
+  return { pool: embedded.pool, mode: 'embedded' as const, afterClose: embedded.closeEngine };
+}

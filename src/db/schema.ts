@@ -1,0 +1,11 @@
+import type { ApiKeysTable } from './tables/api-keys.js';
+import type { PartnersTable } from './tables/partners.js';
+
+/**
+ * Every table the service reads or writes, by name. Column names are camelCase here and
+ * snake_case in SQL (Kysely's CamelCasePlugin translates).
+ */
+export interface Database {
+  apiKeys: ApiKeysTable;
+  partners: PartnersTable;
+}

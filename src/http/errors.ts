@@ -1,0 +1,127 @@
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpProblem, sendProblem, statusTitle } from './problem.js';
+import { toFieldErrors } from './validation.js';
+
+/** Maps everything thrown by a route or by Fastify to a problem document. */
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = toProblem(error, request);
+    if (problem.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ status: problem.status, detail: problem.message }, 'request refused');
+    }
+    return sendProblem(reply, problem);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      new HttpProblem({
+        status: 404,
+        slug: 'not-found',
+        detail: `No route ${request.method} ${request.url.split('?')[0]}.`,
+      }),
+    ),
+  );
+}
+
+function toProblem(error: FastifyError, request: FastifyRequest): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error.validation) {
+    const errors = toFieldErrors(error.validation, error.validationContext ?? 'body');
+    return new HttpProblem({
+      status: 400,
+      slug: 'validation',
+      detail: `The request ${error.validationContext ?? 'body'} is invalid: ${errors.length} problem(s).`,
+      errors,
+    });
+  }
+  const database = databaseProblem(error) ?? constraintProblem(error);
+  if (database) return database;
+  const status = error.statusCode;
+  if (status && status >= 400 && status < 500) {
+    return new HttpProblem({ status, slug: slugFor(error), detail: clientDetail(error) });
+  }
+  return new HttpProblem({
+    status: 500,
+    slug: 'internal',
+    detail: `An unexpected error occurred; it was logged with request id ${request.id}.`,
+  });
+}
+
+function slugFor(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'body-too-large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'unsupported-media-type';
+    default:
+      return statusTitle(error.statusCode ?? 400)
+        .toLowerCase()
+        .replaceAll(' ', '-');
+  }
+}
+
+function clientDetail(error: FastifyError): string {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return 'The request body is larger than allowed.';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return 'The Content-Type is not supported; send application/json.';
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return 'The request body is not valid JSON.';
+  }
+  return error.message;
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01', // admin shutdown
+  '57P02', // crash shutdown
+  '57P03', // cannot connect now
+  '57014', // statement timeout / cancelled
+  '53300', // too many connections
+]);
+
+/** Database failures that are the database's fault, not the caller's: 503 with Retry-After. */
+function databaseProblem(error: Error & { code?: string }): HttpProblem | undefined {
+  const code = error.code ?? '';
+  const unavailable =
+    UNAVAILABLE_CODES.has(code) ||
+    code.startsWith('08') ||
+    /timeout exceeded when trying to connect|Connection terminated/i.test(error.message);
+  if (!unavailable) return undefined;
+  return new HttpProblem({
+    status: 503,
+    slug: 'database-unavailable',
+    detail: 'The database is not answering; try again shortly.',
+    headers: { 'retry-after': '5' },
+  });
+}
+
+/**
+ * Constraint and input errors that escaped a module's own checks: still the caller's request,
+ * answered without the SQL or constraint names.
+ */
+function constraintProblem(error: Error & { code?: string }): HttpProblem | undefined {
+  const code = error.code ?? '';
+  if (code === '23505' || code === '23503' || code === '40001' || code === '40P01') {
+    return new HttpProblem({
+      status: 409,
+      slug: 'conflict',
+      detail: 'The request conflicts with the current state of a record; reload and retry.',
+    });
+  }
+  if (code.startsWith('22') || code === '23514' || code === '23502') {
+    return new HttpProblem({
+      status: 400,
+      slug: 'validation',
+      detail: 'A value in the request is out of range or malformed.',
+    });
+  }
+  return undefined;
+}

@@ -1,0 +1,67 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { ProblemSchema } from './problem.js';
+
+const DESCRIPTION = [
+  'Export-readiness and programme-monitoring service of the ASMEX / SIPPO / GIZ programme with',
+  'the federations FENIP and AMITH.\n\nEvery `/v1` operation needs `Authorization: Bearer <api key>`.',
+  'Errors are `application/problem+json` (RFC 9457); validation errors list every problem in',
+  '`errors`, each with a JSON `pointer` into the body or the `parameter` it concerns.',
+].join(' ');
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+});
+
+/** Every documented operation answers its errors as problem documents. */
+function documentProblems(route: RouteOptions) {
+  const schema = route.schema;
+  if (!schema || schema.hide) return;
+  const response = (schema.response ?? {}) as Record<string, unknown>;
+  response['4XX'] ??= problemResponse('The request was refused; see `detail` and `errors`.');
+  response['5XX'] ??= problemResponse('The service or its database is unavailable.');
+  schema.response = response;
+}
+
+/** Generates the OpenAPI 3.1 document from the route schemas and serves it with a docs page. */
+export async function registerOpenApi(app: FastifyInstance) {
+  app.addSchema(ProblemSchema);
+  app.addHook('onRoute', documentProblems);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'jahiz API',
+        version: '1.0.0',
+        description: DESCRIPTION,
+        license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+        contact: { name: 'ASMEX programme team' },
+      },
+      servers: [{ url: 'http://localhost:8080', description: 'Local instance' }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key issued by an admin.' },
+        },
+      },
+      tags: [
+        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'partners', description: 'Partner federations (ASMEX, FENIP, AMITH)' },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { deepLinking: true, persistAuthorization: true },
+  });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true })),
+  );
+}

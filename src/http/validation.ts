@@ -1,0 +1,76 @@
+import { Ajv, type ErrorObject, type Options } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
+import type { FieldError } from './problem.js';
+
+const common: Options = {
+  allErrors: true,
+  useDefaults: true,
+  strict: false,
+  // OpenAPI keywords our schemas carry for the documentation only.
+  keywords: ['example', 'x-internal'],
+};
+
+function withFormats(options: Options): Ajv {
+  const ajv = new Ajv(options);
+  addFormats.default(ajv);
+  return ajv;
+}
+
+/** Bodies are checked as sent: no coercion, and unknown properties are rejected, not stripped. */
+const bodyAjv = withFormats({ ...common, coerceTypes: false, removeAdditional: false });
+/** Query strings, path parameters and headers are text on the wire: coercion is their nature. */
+const textAjv = withFormats({
+  ...common,
+  coerceTypes: 'array',
+  removeAdditional: false,
+});
+
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+  const ajv = httpPart === 'body' ? bodyAjv : textAjv;
+  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+};
+
+export function addSharedSchema(schema: { $id: string }) {
+  for (const ajv of [bodyAjv, textAjv]) if (!ajv.getSchema(schema.$id)) ajv.addSchema(schema);
+}
+
+/** Turns ajv's errors into our field errors: a pointer per body problem, a name per parameter. */
+export function toFieldErrors(
+  errors: FastifySchemaValidationError[],
+  context: string,
+): FieldError[] {
+  const seen = new Set<string>();
+  const result: FieldError[] = [];
+  for (const error of errors as ErrorObject[]) {
+    const field = describe(error, context);
+    const key = `${field.pointer ?? field.parameter}|${field.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      result.push(field);
+    }
+  }
+  return result;
+}
+
+function describe(error: ErrorObject, context: string): FieldError {
+  let path = error.instancePath;
+  let message = error.message ?? 'is invalid';
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') {
+    path = `${path}/${escapePointerSegment(String(params.missingProperty))}`;
+    message = 'is required';
+  } else if (error.keyword === 'additionalProperties') {
+    path = `${path}/${escapePointerSegment(String(params.additionalProperty))}`;
+    message = 'is not a known property';
+  } else if (error.keyword === 'enum') {
+    message = `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  if (context === 'body') return { pointer: path, message };
+  const parameter = path.split('/').filter(Boolean).join('.');
+  return { parameter: parameter || context, message };
+}
+
+function escapePointerSegment(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}

@@ -1,0 +1,114 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
+import { assertNoErrors, notFound } from '../../http/problem.js';
+import { findPartner } from '../partners/repository.js';
+import { createApiKey, listApiKeys, revokeApiKey } from './repository.js';
+
+const RoleSchema = Type.Enum(['admin', 'partner', 'reporting']);
+
+const ApiKeySchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  role: RoleSchema,
+  partnerCode: Type.Union([Type.String(), Type.Null()]),
+  keyPrefix: Type.String({ description: 'First characters of the key, to recognise it' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+const CreatedApiKeySchema = Type.Object({
+  ...ApiKeySchema.properties,
+  key: Type.String({ description: 'The key itself: shown here once, never again' }),
+});
+
+const NewApiKeySchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    role: RoleSchema,
+    partnerCode: Type.Optional(
+      Type.String({ maxLength: 40, description: 'Required for role partner' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/api-keys',
+    {
+      config: { allow: ['admin'] },
+      schema: {
+        operationId: 'createApiKey',
+        tags: ['api-keys'],
+        summary: 'Issue an API key (the key is in this response only)',
+        body: NewApiKeySchema,
+        response: { 201: CreatedApiKeySchema },
+      },
+    },
+    async (request, reply) => {
+      const { name, role, partnerCode } = request.body;
+      const errors = [];
+      if (role === 'partner' && partnerCode === undefined) {
+        errors.push({ pointer: '/partnerCode', message: 'is required for a partner key' });
+      }
+      if (role !== 'partner' && partnerCode !== undefined) {
+        errors.push({ pointer: '/partnerCode', message: 'is only for partner keys' });
+      }
+      if (partnerCode !== undefined && !(await findPartner(app.db, partnerCode))) {
+        errors.push({ pointer: '/partnerCode', message: `names no partner (${partnerCode})` });
+      }
+      assertNoErrors(errors);
+      const created = await createApiKey(app.db, {
+        name,
+        role,
+        partnerCode: partnerCode ?? null,
+        createdBy: request.principal.keyId,
+      });
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.get(
+    '/v1/api-keys',
+    {
+      config: { allow: ['admin'] },
+      schema: {
+        operationId: 'listApiKeys',
+        tags: ['api-keys'],
+        summary: 'List API keys (never the keys themselves)',
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: PageSchema(ApiKeySchema) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const after = decodeCursor(cursor, 1)?.[0];
+      const rows = await listApiKeys(
+        app.db,
+        limit,
+        after === undefined ? undefined : String(after),
+      );
+      return toPage(rows, limit, (k) => [k.id]);
+    },
+  );
+
+  app.delete(
+    '/v1/api-keys/:id',
+    {
+      config: { allow: ['admin'] },
+      schema: {
+        operationId: 'revokeApiKey',
+        tags: ['api-keys'],
+        summary: 'Revoke an API key',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: ApiKeySchema },
+      },
+    },
+    async (request) => {
+      const revoked = await revokeApiKey(app.db, request.params.id);
+      if (!revoked) throw notFound(`There is no API key ${request.params.id}.`);
+      return revoked;
+    },
+  );
+};

@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { setVersionTag } from '../../http/etag.js';
+import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
+import { conflict, notFound } from '../../http/problem.js';
+import { findPartner, insertPartner, listPartners } from './repository.js';
+import { NewPartnerSchema, PartnerParams, PartnerSchema } from './schemas.js';
+
+export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/partners',
+    {
+      config: { allow: ['admin', 'partner', 'reporting'] },
+      schema: {
+        operationId: 'listPartners',
+        tags: ['partners'],
+        summary: 'List the partner federations',
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: PageSchema(PartnerSchema) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const after = decodeCursor(cursor, 1)?.[0];
+      const rows = await listPartners(
+        app.db,
+        limit,
+        after === undefined ? undefined : String(after),
+      );
+      return toPage(rows, limit, (p) => [p.code]);
+    },
+  );
+
+  app.get(
+    '/v1/partners/:code',
+    {
+      config: { allow: ['admin', 'partner', 'reporting'] },
+      schema: {
+        operationId: 'getPartner',
+        tags: ['partners'],
+        summary: 'Get one partner by its code',
+        params: PartnerParams,
+        response: { 200: PartnerSchema },
+      },
+    },
+    async (request, reply) => {
+      const partner = await findPartner(app.db, request.params.code);
+      if (!partner) throw notFound(`There is no partner ${request.params.code}.`);
+      setVersionTag(reply, partner.version);
+      return partner;
+    },
+  );
+
+  app.post(
+    '/v1/partners',
+    {
+      config: { allow: ['admin'] },
+      schema: {
+        operationId: 'createPartner',
+        tags: ['partners'],
+        summary: 'Register a new partner federation',
+        body: NewPartnerSchema,
+        response: { 201: PartnerSchema },
+      },
+    },
+    async (request, reply) => {
+      const partner = await insertPartner(app.db, request.body);
+      if (!partner) throw conflict(`A partner ${request.body.code} exists already.`);
+      setVersionTag(reply, partner.version);
+      return reply.status(201).send(partner);
+    },
+  );
+};

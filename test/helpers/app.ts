@@ -1,0 +1,129 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import pino from 'pino';
+import { buildApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
+import type { Role } from '../../src/db/tables/api-keys.js';
+import { prepareDatabase } from '../../src/startup.js';
+
+export const ADMIN_KEY = 'jz_test_admin_key_0123456789abcdef';
+
+/** The subset of a tap Test the helpers need. */
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  config: Config;
+  /** Log lines the app wrote, parsed (JSON), for tests that inspect logging. */
+  logs: Record<string, unknown>[];
+  /** Sends a request with a key (the admin key unless told otherwise). */
+  api(options: ApiRequest): Promise<LightMyRequestResponse>;
+  /** Issues a key of the role (bound to the partner for role partner). */
+  keyFor(role: Role, partnerCode?: string): Promise<string>;
+}
+
+export interface ApiRequest {
+  method: InjectOptions['method'];
+  url: string;
+  body?: unknown;
+  /** The API key; null sends no Authorization header. */
+  key?: string | null;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A fresh app on a database of its own: a copy of the migrated template folder (embedded), or a
+ * new database on TEST_DATABASE_URL's server that is dropped at teardown.
+ */
+export async function startTestApp(
+  t: Teardown,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  const place = await provisionDatabase(t);
+  const config = loadConfig({
+    JAHIZ_ADMIN_KEY: ADMIN_KEY,
+    LOG_LEVEL: 'info',
+    ...place.env,
+    ...env,
+  });
+  const database = await openDatabase(config);
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'info', redact: { paths: ['req.headers.authorization'], censor: '[redacted]' } },
+    { write: (line: string) => logs.push(JSON.parse(line)) },
+  );
+  const app = await buildApp({ config, database, loggerInstance: logger });
+  await prepareDatabase(database, config, app.log);
+  await app.ready();
+  t.teardown(async () => {
+    await app.close();
+    await database.close();
+    await place.drop();
+  });
+  const api = (r: ApiRequest) =>
+    app.inject({
+      method: r.method,
+      url: r.url,
+      headers: {
+        ...(r.key === null ? {} : { authorization: `Bearer ${r.key ?? ADMIN_KEY}` }),
+        ...r.headers,
+      },
+      ...(r.body === undefined ? {} : { payload: r.body as InjectOptions['payload'] }),
+    });
+  return {
+    app,
+    database,
+    config,
+    logs,
+    api,
+    async keyFor(role, partnerCode) {
+      const res = await api({
+        method: 'POST',
+        url: '/v1/api-keys',
+        body: { name: `test ${role}`, role, ...(partnerCode ? { partnerCode } : {}) },
+      });
+      if (res.statusCode !== 201) throw new Error(`key creation failed: ${res.body}`);
+      return res.json().key as string;
+    },
+  };
+}
+
+async function provisionDatabase(t: Teardown) {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const name = `jahiz_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    await adminQuery(serverUrl, `create database ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return {
+      env: { DATABASE_URL: url.toString() },
+      drop: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`),
+    };
+  }
+  const folder = await mkdtemp(path.join(tmpdir(), 'jahiz-test-'));
+  const template = process.env.JAHIZ_TEST_TEMPLATE;
+  if (template)
+    await cp(template, folder, { recursive: true, filter: (src) => !src.endsWith('jahiz.lock') });
+  void t;
+  return {
+    env: { JAHIZ_DATA_DIR: folder },
+    drop: () => rm(folder, { recursive: true, force: true }),
+  };
+}
+
+async function adminQuery(serverUrl: string, statement: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
