@@ -48,6 +48,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('database', database);
   app.decorate('db', database.db);
   app.setValidatorCompiler(validatorCompiler);
+  // The API speaks JSON only: any other body type is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
 
   registerRequestId(app);
   registerErrorHandling(app);

@@ -18,7 +18,12 @@ t.test(
   async (t) => {
     const { api } = await startTestApp(t);
     const doc = (await api({ method: 'GET', url: '/openapi.json', key: null })).json();
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+    for (const [path, item] of Object.entries(
+      doc.paths as Record<
+        string,
+        Record<string, { operationId?: string; tags?: string[]; security?: unknown }>
+      >,
+    )) {
       for (const [method, op] of Object.entries(item)) {
         t.ok(op.operationId, `${method} ${path} has an operationId`);
         t.ok(op.tags?.length, `${method} ${path} has a tag`);

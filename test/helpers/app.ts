@@ -45,6 +45,8 @@ export interface ApiRequest {
 export async function startTestApp(
   t: Teardown,
   env: Record<string, string> = {},
+  /** Adds test-only routes or hooks before the app is ready. */
+  extend?: (app: FastifyInstance) => void,
 ): Promise<TestApp> {
   const place = await provisionDatabase(t);
   const config = loadConfig({
@@ -60,6 +62,7 @@ export async function startTestApp(
     { write: (line: string) => logs.push(JSON.parse(line)) },
   );
   const app = await buildApp({ config, database, loggerInstance: logger });
+  extend?.(app);
   await prepareDatabase(database, config, app.log);
   await app.ready();
   t.teardown(async () => {
