@@ -4,11 +4,13 @@ import type { Config } from './config.js';
 import type { DatabaseHandle, Db } from './db/database.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
+import { registerIdempotency } from './http/idempotency.js';
 import { registerOpenApi } from './http/openapi.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
 import { validatorCompiler } from './http/validation.js';
 import { loggerOptions } from './logger.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { partnerRoutes } from './modules/partners/routes.js';
 
@@ -54,10 +56,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRequestId(app);
   registerErrorHandling(app);
   registerAuth(app);
+  registerIdempotency(app);
   await registerOpenApi(app);
 
   await app.register(healthRoutes);
   await app.register(partnerRoutes);
   await app.register(apiKeyRoutes);
+  await app.register(auditRoutes);
   return app;
 }

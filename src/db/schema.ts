@@ -1,4 +1,6 @@
 import type { ApiKeysTable } from './tables/api-keys.js';
+import type { AuditEventsTable } from './tables/audit-events.js';
+import type { IdempotencyKeysTable } from './tables/idempotency-keys.js';
 import type { PartnersTable } from './tables/partners.js';
 
 /**
@@ -7,5 +9,7 @@ import type { PartnersTable } from './tables/partners.js';
  */
 export interface Database {
   apiKeys: ApiKeysTable;
+  auditEvents: AuditEventsTable;
+  idempotencyKeys: IdempotencyKeysTable;
   partners: PartnersTable;
 }

@@ -7,7 +7,14 @@ const DESCRIPTION = [
   'Export-readiness and programme-monitoring service of the ASMEX / SIPPO / GIZ programme with',
   'the federations FENIP and AMITH.\n\nEvery `/v1` operation needs `Authorization: Bearer <api key>`.',
   'Errors are `application/problem+json` (RFC 9457); validation errors list every problem in',
-  '`errors`, each with a JSON `pointer` into the body or the `parameter` it concerns.',
+  '`errors`, each with a JSON `pointer` into the body or the `parameter` it concerns.\n\n**Idempotency.**',
+  'Every `POST` accepts an `Idempotency-Key` header (1–255 visible ASCII',
+  'characters). Its scope is the API key, the method and the path. For 24 hours a repeat with',
+  'the same body replays the first status, body, `Content-Type`, `Location` and `ETag` with',
+  '`Idempotent-Replayed: true`; the same key with another body is a 422',
+  '(`urn:jahiz:problem:idempotency-key-reused`); a repeat while the first is still running is a',
+  '409 (`urn:jahiz:problem:idempotency-in-progress`, with `Retry-After`). Requests refused before',
+  'they run (401, 403, 400) and answers 400 or 5xx are not kept: fix or retry with the same key.',
 ].join(' ');
 
 const problemResponse = (description: string) => ({
@@ -48,6 +55,17 @@ export async function registerOpenApi(app: FastifyInstance) {
       tags: [
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'partners', description: 'Partner federations (ASMEX, FENIP, AMITH)' },
+        {
+          name: 'members',
+          description: 'Members of the partner federations (companies, cooperatives)',
+        },
+        { name: 'audit', description: 'Who changed what, when (append-only)' },
+        { name: 'kpis', description: 'KPI definitions, targets and reported values (kpis.md)' },
+        { name: 'periods', description: 'Reporting period locks' },
+        { name: 'activities', description: 'Trainings, trade fairs, B2B missions, coaching, awareness' },
+        { name: 'reports', description: 'KPI reports: JSON, CSV, IATI 2.03 XML and SVG charts' },
+        { name: 'grids', description: 'Readiness grids: versioned, frozen once published (scoring.md)' },
+        { name: 'assessments', description: 'Assessments of members on a grid, and their readiness' },
       ],
     },
     refResolver: {

@@ -50,15 +50,25 @@ export async function listApiKeys(db: Db, limit: number, afterId: string | undef
   return query.execute();
 }
 
-/** Revokes once; returns the row (revoked before or now), or undefined when there is none. */
+/**
+ * Revokes once; returns the row (revoked before or now) and whether this call revoked it, or
+ * undefined when there is none.
+ */
 export async function revokeApiKey(db: Db, id: string) {
-  await db
+  const revoked = await db
     .updateTable('apiKeys')
     .set({ revokedAt: sql`now()` })
     .where('id', '=', id)
     .where('revokedAt', 'is', null)
-    .execute();
-  return db.selectFrom('apiKeys').select(columns).where('id', '=', id).executeTakeFirst();
+    .returning(columns)
+    .executeTakeFirst();
+  if (revoked) return { key: revoked, revokedNow: true };
+  const key = await db
+    .selectFrom('apiKeys')
+    .select(columns)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return key && { key, revokedNow: false };
 }
 
 /**

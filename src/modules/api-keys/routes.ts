@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, notFound } from '../../http/problem.js';
+import { diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { findPartner } from '../partners/repository.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './repository.js';
 
@@ -59,11 +60,23 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         errors.push({ pointer: '/partnerCode', message: `names no partner (${partnerCode})` });
       }
       assertNoErrors(errors);
-      const created = await createApiKey(app.db, {
-        name,
-        role,
-        partnerCode: partnerCode ?? null,
-        createdBy: request.principal.keyId,
+      const created = await app.db.transaction().execute(async (trx) => {
+        const key = await createApiKey(trx, {
+          name,
+          role,
+          partnerCode: partnerCode ?? null,
+          createdBy: request.principal.keyId,
+        });
+        // Never the key nor its hash: the audit log is readable by every admin.
+        await recordAuditEvent(trx, {
+          actorKeyId: request.principal.keyId,
+          entity: 'apiKey',
+          entityId: key.id,
+          action: 'create',
+          partnerCode: key.partnerCode,
+          changes: diffChanges({}, key, ['name', 'role', 'partnerCode', 'keyPrefix']),
+        });
+        return key;
       });
       return reply.status(201).send(created);
     },
@@ -106,7 +119,20 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const revoked = await revokeApiKey(app.db, request.params.id);
+      const revoked = await app.db.transaction().execute(async (trx) => {
+        const result = await revokeApiKey(trx, request.params.id);
+        if (result?.revokedNow) {
+          await recordAuditEvent(trx, {
+            actorKeyId: request.principal.keyId,
+            entity: 'apiKey',
+            entityId: result.key.id,
+            action: 'revoke',
+            partnerCode: result.key.partnerCode,
+            changes: { revokedAt: { from: null, to: result.key.revokedAt } },
+          });
+        }
+        return result?.key;
+      });
       if (!revoked) throw notFound(`There is no API key ${request.params.id}.`);
       return revoked;
     },

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { setVersionTag } from '../../http/etag.js';
 import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { conflict, notFound } from '../../http/problem.js';
+import { diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { findPartner, insertPartner, listPartners } from './repository.js';
 import { NewPartnerSchema, PartnerParams, PartnerSchema } from './schemas.js';
 
@@ -64,8 +65,19 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const partner = await insertPartner(app.db, request.body);
-      if (!partner) throw conflict(`A partner ${request.body.code} exists already.`);
+      const partner = await app.db.transaction().execute(async (trx) => {
+        const inserted = await insertPartner(trx, request.body);
+        if (!inserted) throw conflict(`A partner ${request.body.code} exists already.`);
+        await recordAuditEvent(trx, {
+          actorKeyId: request.principal.keyId,
+          entity: 'partner',
+          entityId: inserted.code,
+          action: 'create',
+          partnerCode: inserted.code,
+          changes: diffChanges({}, inserted, ['code', 'name', 'shortName']),
+        });
+        return inserted;
+      });
       setVersionTag(reply, partner.version);
       return reply.status(201).send(partner);
     },

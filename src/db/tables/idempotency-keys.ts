@@ -1,0 +1,22 @@
+import type { ColumnType } from 'kysely';
+
+/** The response headers kept with a completed request, replayed with its body. */
+export type StoredHeaders = Record<string, string>;
+
+/** The first request made with an Idempotency-Key, per API key, method and path. */
+export interface IdempotencyKeysTable {
+  apiKeyId: string;
+  method: string;
+  path: string;
+  key: string;
+  /** SHA-256 of the canonical JSON of the request body. */
+  fingerprint: string;
+  state: 'running' | 'completed';
+  responseStatus: number | null;
+  responseHeaders: ColumnType<StoredHeaders | null, string | null, string | null>;
+  responseBody: string | null;
+  createdAt: ColumnType<string, never, never>;
+  expiresAt: ColumnType<string, string, string>;
+  /** A running entry not finished by then is taken as abandoned and may be taken over. */
+  lockedUntil: ColumnType<string, string, string>;
+}

@@ -1,0 +1,299 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import stringify from 'safe-stable-stringify';
+import type { Database } from '../db/schema.js';
+import type { StoredHeaders } from '../db/tables/idempotency-keys.js';
+import { badRequest, HttpProblem } from './problem.js';
+
+/**
+ * Idempotent POSTs (api.md → Idempotency), for every POST route at once. A request carrying
+ * `Idempotency-Key` is recorded, after authentication and validation, under its scope (API
+ * key, method, path). A repeat within 24 h replays the first response; a repeat with another
+ * body is a 422; a repeat while the first still runs is a 409. Records live in the database, so
+ * they hold across restarts and instances; expired ones are purged when the service starts
+ * listening and then hourly. Stored bodies are encrypted with a key derived from the caller's
+ * API key, which the database never holds: a response carrying a new API key or a person's
+ * contacts is not readable from the table.
+ */
+
+const HEADER = 'idempotency-key';
+/** Visible ASCII; the length is checked apart so that each problem is reported once. */
+const KEY_PATTERN = '^[\\x21-\\x7E]*$';
+const VALID_KEY = /^[\x21-\x7E]{1,255}$/;
+const RETENTION = '24 hours';
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** Response headers kept and replayed with the body. */
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag'] as const;
+
+interface Scope {
+  apiKeyId: string;
+  method: string;
+  path: string;
+  key: string;
+}
+
+interface Claim {
+  scope: Scope;
+  /** Encrypts the stored body; derived from the caller's bearer key, never stored. */
+  cipherKey: Buffer;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set while this request owns an idempotency record, to be completed when it answers. */
+    idempotencyClaim: Claim | null;
+  }
+}
+
+const KeyParameter = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 255,
+  pattern: KEY_PATTERN,
+  description:
+    'Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a ' +
+    'repeat with the same key, method, path and body from the same API key replays the first ' +
+    'response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a ' +
+    'repeat while the first is still running is a 409 with `Retry-After`.',
+};
+
+export function registerIdempotency(app: FastifyInstance) {
+  app.decorateRequest('idempotencyClaim', null);
+  app.addHook('onRoute', documentKeyHeader);
+  // Root-level, so it runs after authentication (onRequest) and validation, before any
+  // route's own preHandler: refused requests are never recorded.
+  app.addHook('preHandler', (request, reply) => claimOrReplay(app, request, reply));
+  app.addHook('onSend', async (request, reply, payload) => {
+    await complete(app, request, reply, payload);
+    return payload;
+  });
+  startPurging(app);
+}
+
+/** Adds the header to the documentation and validation of every POST route. */
+function documentKeyHeader(route: RouteOptions) {
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  if (!methods.includes('POST') || !route.schema || route.schema.hide) return;
+  const headers = (route.schema.headers ?? {}) as Record<string, unknown>;
+  // Fastify also accepts a bare map of properties as a headers schema.
+  const isObjectSchema = 'properties' in headers || headers.type === 'object';
+  const properties = (isObjectSchema ? headers.properties : headers) as Record<string, unknown>;
+  route.schema.headers = {
+    ...(isObjectSchema ? headers : { type: 'object' }),
+    properties: { ...properties, [HEADER]: KeyParameter },
+  };
+}
+
+/** The request's scope, or null when it does not ask for idempotency. */
+function scopeOf(request: FastifyRequest): Scope | null {
+  const key = request.headers[HEADER];
+  if (request.method !== 'POST' || key === undefined || !request.principal) return null;
+  if (typeof key !== 'string' || !VALID_KEY.test(key)) {
+    throw badRequest('The Idempotency-Key header is invalid.', [
+      { parameter: HEADER, message: 'must be 1–255 visible ASCII characters' },
+    ]);
+  }
+  return {
+    apiKeyId: request.principal.keyId,
+    method: request.method,
+    path: request.url.split('?')[0] ?? request.url,
+    key,
+  };
+}
+
+/** The body and query as canonical JSON (sorted keys), hashed. */
+function fingerprintOf(request: FastifyRequest): string {
+  const canonical = stringify({ body: request.body ?? null, query: request.query ?? {} }) ?? '';
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+async function claimOrReplay(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  const scope = scopeOf(request);
+  if (!scope) return;
+  const fingerprint = fingerprintOf(request);
+  const cipherKey = cipherKeyOf(request, scope);
+  const lockSeconds = Math.ceil((2 * app.config.requestTimeoutMs) / 1000);
+  // A few rounds: a record may vanish between the claim and the read (its request failed).
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    if (await claim(app.db, scope, fingerprint, lockSeconds)) {
+      request.idempotencyClaim = { scope, cipherKey };
+      return;
+    }
+    const existing = await findRecord(app.db, scope);
+    if (!existing) continue;
+    if (existing.fingerprint !== fingerprint) {
+      throw new HttpProblem({
+        status: 422,
+        slug: 'idempotency-key-reused',
+        detail: 'This Idempotency-Key was used for a different request body; use a new key.',
+      });
+    }
+    if (existing.state === 'completed' && existing.responseStatus !== null) {
+      return replay(reply, existing, cipherKey);
+    }
+    break;
+  }
+  throw new HttpProblem({
+    status: 409,
+    slug: 'idempotency-in-progress',
+    detail: 'A request with this Idempotency-Key is still being processed; retry shortly.',
+    headers: { 'retry-after': '1' },
+  });
+}
+
+/**
+ * Takes the record: a new one, one that expired, or a running one abandoned by a request that
+ * never finished (same body only). True when this request owns it.
+ */
+async function claim(
+  db: Kysely<Database>,
+  scope: Scope,
+  fingerprint: string,
+  lockSeconds: number,
+): Promise<boolean> {
+  const { rows } = await sql`
+    insert into idempotency_keys as k
+      (api_key_id, method, path, key, fingerprint, state, expires_at, locked_until)
+    values (${scope.apiKeyId}, ${scope.method}, ${scope.path}, ${scope.key}, ${fingerprint},
+      'running', now() + ${RETENTION}::interval, now() + make_interval(secs => ${lockSeconds}))
+    on conflict (api_key_id, method, path, key) do update set
+      fingerprint = excluded.fingerprint, state = 'running', response_status = null,
+      response_headers = null, response_body = null, created_at = now(),
+      expires_at = excluded.expires_at, locked_until = excluded.locked_until
+    where k.expires_at <= now()
+      or (k.state = 'running' and k.locked_until <= now() and k.fingerprint = excluded.fingerprint)
+    returning 1 as claimed`.execute(db);
+  return rows.length === 1;
+}
+
+/** The record of one scope, as a where clause for selects, updates and deletes alike. */
+function inScope(scope: Scope) {
+  return (eb: ExpressionBuilder<Database, 'idempotencyKeys'>) =>
+    eb.and({
+      apiKeyId: scope.apiKeyId,
+      method: scope.method,
+      path: scope.path,
+      key: scope.key,
+    });
+}
+
+async function findRecord(db: Kysely<Database>, scope: Scope) {
+  return db
+    .selectFrom('idempotencyKeys')
+    .where(inScope(scope))
+    .select(['fingerprint', 'state', 'responseStatus', 'responseHeaders', 'responseBody'])
+    .where(sql<boolean>`expires_at > now()`)
+    .executeTakeFirst();
+}
+
+type StoredResponse = NonNullable<Awaited<ReturnType<typeof findRecord>>>;
+
+function replay(reply: FastifyReply, stored: StoredResponse, cipherKey: Buffer) {
+  reply.code(stored.responseStatus ?? 200);
+  for (const [name, value] of Object.entries(stored.responseHeaders ?? {})) {
+    reply.header(name, value);
+  }
+  reply.header('idempotent-replayed', 'true');
+  return reply.send(unseal(cipherKey, stored.responseBody ?? ''));
+}
+
+/**
+ * Keeps the answer of a request that owns its record, before it is sent (a retry arriving
+ * right after must find it). A 400 or 5xx is not kept: the record is dropped so that the
+ * client may fix or retry its request with the same key.
+ */
+async function complete(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+) {
+  const claim = request.idempotencyClaim;
+  if (!claim) return;
+  request.idempotencyClaim = null;
+  const { scope, cipherKey } = claim;
+  const status = reply.statusCode;
+  const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload.toString() : null;
+  const keep = status !== 400 && status < 500 && (body !== null || payload == null);
+  try {
+    if (!keep) {
+      await app.db
+        .deleteFrom('idempotencyKeys')
+        .where(inScope(scope))
+        .where('state', '=', 'running')
+        .execute();
+      return;
+    }
+    await app.db
+      .updateTable('idempotencyKeys')
+      .set({
+        state: 'completed',
+        responseStatus: status,
+        responseHeaders: JSON.stringify(keptHeaders(reply)),
+        responseBody: seal(cipherKey, body ?? ''),
+      })
+      .where(inScope(scope))
+      .where('state', '=', 'running')
+      .execute();
+  } catch (error) {
+    // The write itself succeeded: answer it. The record stays running until its lock ends.
+    request.log.error({ err: error }, 'could not store the idempotent response');
+  }
+}
+
+function keptHeaders(reply: FastifyReply): StoredHeaders {
+  const kept: StoredHeaders = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = reply.getHeader(name);
+    if (value !== undefined) kept[name] = String(value);
+  }
+  return kept;
+}
+
+function cipherKeyOf(request: FastifyRequest, scope: Scope): Buffer {
+  const bearer = /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+  const info = `${scope.method} ${scope.path} ${scope.key}`;
+  return Buffer.from(hkdfSync('sha256', bearer, 'jahiz idempotency', info, 32));
+}
+
+/** AES-256-GCM; stored as base64 `iv.tag.ciphertext`. */
+function seal(cipherKey: Buffer, text: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', cipherKey, iv);
+  const sealed = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64')).join('.');
+}
+
+function unseal(cipherKey: Buffer, stored: string): string {
+  const [iv = '', tag = '', sealed = ''] = stored.split('.');
+  const decipher = createDecipheriv('aes-256-gcm', cipherKey, Buffer.from(iv, 'base64'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64'));
+  return Buffer.concat([decipher.update(Buffer.from(sealed, 'base64')), decipher.final()]).toString(
+    'utf8',
+  );
+}
+
+/** Deletes the records past their 24 h; returns how many. */
+export async function purgeExpiredIdempotencyKeys(db: Kysely<Database>): Promise<number> {
+  const result = await db
+    .deleteFrom('idempotencyKeys')
+    .where(sql<boolean>`expires_at <= now()`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+function startPurging(app: FastifyInstance) {
+  let timer: NodeJS.Timeout | undefined;
+  const purge = () => {
+    purgeExpiredIdempotencyKeys(app.db).then(
+      (count) => app.log.debug({ count }, 'expired idempotency keys purged'),
+      (error: unknown) => app.log.warn({ err: error }, 'could not purge idempotency keys'),
+    );
+  };
+  app.addHook('onListen', async () => {
+    purge();
+    timer ??= setInterval(purge, PURGE_INTERVAL_MS).unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
+}

@@ -1,0 +1,149 @@
+import { type Kysely, sql } from 'kysely';
+import stringify from 'safe-stable-stringify';
+import { v7 as uuidv7 } from 'uuid';
+import type { Database } from '../../db/schema.js';
+import type { AuditChanges } from '../../db/tables/audit-events.js';
+
+export type { AuditChanges } from '../../db/tables/audit-events.js';
+
+export interface AuditEventInput {
+  /** The API key that made the write; null for the service itself (migrations, start-up). */
+  actorKeyId: string | null;
+  /** What kind of record, e.g. `member`, `partner`, `apiKey`. */
+  entity: string;
+  entityId: string;
+  /** What happened, e.g. `create`, `update`, `revoke`. */
+  action: string;
+  /** The partner the record belongs to, so that a partner's history can be listed. */
+  partnerCode?: string | null;
+  changes?: AuditChanges;
+}
+
+/** The text erased values are replaced by. */
+export const ERASED = '[erased]';
+
+/** Rows per insert statement: far below PostgreSQL's 65,535 bind parameters. */
+const INSERT_CHUNK = 1000;
+
+/** Records one write; call it inside the transaction of the write it describes. */
+export async function recordAuditEvent(db: Kysely<Database>, e: AuditEventInput): Promise<void> {
+  await recordAuditEvents(db, [e]);
+}
+
+/** Records the events of a bulk write in set-based inserts (in the caller's transaction). */
+export async function recordAuditEvents(
+  db: Kysely<Database>,
+  events: readonly AuditEventInput[],
+): Promise<void> {
+  for (let start = 0; start < events.length; start += INSERT_CHUNK) {
+    const rows = events.slice(start, start + INSERT_CHUNK).map((e) => ({
+      id: uuidv7(),
+      actorKeyId: e.actorKeyId,
+      partnerCode: e.partnerCode ?? null,
+      entity: e.entity,
+      entityId: e.entityId,
+      action: e.action,
+      changes: e.changes === undefined ? null : JSON.stringify(e.changes),
+    }));
+    await db.insertInto('auditEvents').values(rows).execute();
+  }
+}
+
+/**
+ * Erases personal data from an entity's history: the `from`/`to` values of every change whose
+ * field equals or starts with one of the prefixes become `[erased]`. The audit log is
+ * append-only; this is the one rewrite its trigger lets through, and only in a transaction that
+ * says so. Runs in the caller's transaction (or its own). Returns the number of events rewritten.
+ */
+export async function redactAuditValues(
+  db: Kysely<Database>,
+  entity: string,
+  entityId: string,
+  fieldPrefixes: readonly string[],
+): Promise<number> {
+  if (fieldPrefixes.length === 0) return 0;
+  if (!db.isTransaction) {
+    return db
+      .transaction()
+      .execute((trx) => redactAuditValues(trx, entity, entityId, fieldPrefixes));
+  }
+  await sql`select set_config('jahiz.audit_redaction', 'on', true)`.execute(db);
+  const prefixes = sql`${[...fieldPrefixes]}::text[]`;
+  const matches = (field: string) =>
+    sql<boolean>`exists (select 1 from unnest(${prefixes}) p where left(${sql.ref(field)}, length(p)) = p)`;
+  const result = await sql`
+    update audit_events set changes = (
+      select jsonb_object_agg(
+        c.field,
+        case
+          when not ${matches('c.field')} then c.change
+          when jsonb_typeof(c.change) <> 'object' then to_jsonb(${ERASED}::text)
+          else (
+            select jsonb_object_agg(s.side, case when s.side in ('from', 'to')
+              then to_jsonb(${ERASED}::text) else s.value end)
+            from jsonb_each(c.change) s(side, value)
+          )
+        end)
+      from jsonb_each(audit_events.changes) c(field, change)
+    )
+    where entity = ${entity} and entity_id = ${entityId}
+      and jsonb_typeof(changes) = 'object'
+      and exists (select 1 from jsonb_object_keys(changes) k(field) where ${matches('k.field')})`.execute(
+    db,
+  );
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * The changes between two states of a record: each field (all fields of either by default)
+ * whose JSON differs, ignoring key order. Absent and undefined are the same.
+ */
+export function diffChanges(
+  before: object,
+  after: object,
+  fields?: readonly string[],
+): AuditChanges {
+  const from = before as Record<string, unknown>;
+  const to = after as Record<string, unknown>;
+  const names = fields ?? [...new Set([...Object.keys(from), ...Object.keys(to)])];
+  const changes: AuditChanges = {};
+  for (const name of names) {
+    if (stringify(from[name]) !== stringify(to[name])) {
+      changes[name] = { from: from[name], to: to[name] };
+    }
+  }
+  return changes;
+}
+
+export interface AuditFilter {
+  entity?: string | undefined;
+  entityId?: string | undefined;
+  action?: string | undefined;
+  actorKeyId?: string | undefined;
+  partnerCode?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** Newest first: a page holds events older than the cursor's id (ids are time-ordered v7). */
+export async function listAuditEvents(
+  db: Kysely<Database>,
+  filter: AuditFilter,
+  limit: number,
+  beforeId: string | undefined,
+) {
+  let query = db
+    .selectFrom('auditEvents')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (filter.entity !== undefined) query = query.where('entity', '=', filter.entity);
+  if (filter.entityId !== undefined) query = query.where('entityId', '=', filter.entityId);
+  if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+  if (filter.actorKeyId !== undefined) query = query.where('actorKeyId', '=', filter.actorKeyId);
+  if (filter.partnerCode !== undefined) query = query.where('partnerCode', '=', filter.partnerCode);
+  if (filter.from !== undefined) query = query.where('occurredAt', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('occurredAt', '<', filter.to);
+  if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+  return query.execute();
+}

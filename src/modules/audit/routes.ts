@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { badRequest } from '../../http/problem.js';
+import { listAuditEvents } from './repository.js';
+import { AuditEventSchema, AuditQuerySchema } from './schemas.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/audit-events',
+    {
+      config: { allow: ['admin'] },
+      schema: {
+        operationId: 'listAuditEvents',
+        tags: ['audit'],
+        summary: 'List the audit log, newest first',
+        description:
+          'Every write, who made it and what it changed. Newest first; `nextCursor` leads to ' +
+          'older events, so paging never skips or repeats one while new events arrive. ' +
+          '`from` is inclusive, `to` exclusive.',
+        querystring: AuditQuerySchema,
+        response: { 200: PageSchema(AuditEventSchema) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, partner, ...filter } = request.query;
+      if (filter.from && filter.to && Date.parse(filter.from) > Date.parse(filter.to)) {
+        throw badRequest('The time range is empty.', [
+          { parameter: 'from', message: 'must not be after `to`' },
+        ]);
+      }
+      const before = decodeCursor(cursor, 1)?.[0];
+      if (before !== undefined && !UUID.test(String(before))) {
+        throw badRequest('The cursor is not one this service issued.', [
+          { parameter: 'cursor', message: 'is malformed' },
+        ]);
+      }
+      const rows = await listAuditEvents(
+        app.db,
+        { ...filter, partnerCode: partner },
+        limit,
+        before === undefined ? undefined : String(before),
+      );
+      return toPage(rows, limit, (e) => [e.id]);
+    },
+  );
+};

@@ -1,0 +1,47 @@
+import { type Static, Type } from 'typebox';
+import { PageQuery } from '../../http/pagination.js';
+
+const Text = (description: string) => Type.String({ minLength: 1, maxLength: 200, description });
+
+export const AuditQuerySchema = Type.Object(
+  {
+    ...PageQuery,
+    entity: Type.Optional(Text('Kind of record, e.g. `member`, `partner`, `apiKey`')),
+    entityId: Type.Optional(Text('Id (or code) of the record')),
+    action: Type.Optional(Text('What happened, e.g. `create`, `update`, `revoke`')),
+    actorKeyId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'The API key that made the write' }),
+    ),
+    partner: Type.Optional(
+      Type.String({ maxLength: 40, description: 'Partner code the record belongs to' }),
+    ),
+    from: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Events at or after this instant' }),
+    ),
+    to: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Events before this instant' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AuditQuery = Static<typeof AuditQuerySchema>;
+
+export const AuditEventSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  occurredAt: Type.String({ format: 'date-time' }),
+  actorKeyId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  partnerCode: Type.Union([Type.String(), Type.Null()]),
+  entity: Type.String(),
+  entityId: Type.String(),
+  action: Type.String(),
+  changes: Type.Union(
+    [
+      Type.Record(
+        Type.String(),
+        Type.Object({ from: Type.Optional(Type.Unknown()), to: Type.Optional(Type.Unknown()) }),
+      ),
+      Type.Null(),
+    ],
+    { description: 'Changed fields with their values before (`from`) and after (`to`)' },
+  ),
+});
