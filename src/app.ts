@@ -12,7 +12,11 @@ import { loggerOptions } from './logger.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { kpiRoutes } from './modules/kpis/routes.js';
+import { kpiValueRoutes } from './modules/kpis/values-routes.js';
+import { memberRoutes } from './modules/members/routes.js';
 import { partnerRoutes } from './modules/partners/routes.js';
+import { periodRoutes } from './modules/periods/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,6 +66,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(partnerRoutes);
   await app.register(apiKeyRoutes);
+  await app.register(memberRoutes);
   await app.register(auditRoutes);
+  await app.register(kpiRoutes);
+  await app.register(kpiValueRoutes);
+  await app.register(periodRoutes);
   return app;
 }

@@ -62,10 +62,19 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'audit', description: 'Who changed what, when (append-only)' },
         { name: 'kpis', description: 'KPI definitions, targets and reported values (kpis.md)' },
         { name: 'periods', description: 'Reporting period locks' },
-        { name: 'activities', description: 'Trainings, trade fairs, B2B missions, coaching, awareness' },
+        {
+          name: 'activities',
+          description: 'Trainings, trade fairs, B2B missions, coaching, awareness',
+        },
         { name: 'reports', description: 'KPI reports: JSON, CSV, IATI 2.03 XML and SVG charts' },
-        { name: 'grids', description: 'Readiness grids: versioned, frozen once published (scoring.md)' },
-        { name: 'assessments', description: 'Assessments of members on a grid, and their readiness' },
+        {
+          name: 'grids',
+          description: 'Readiness grids: versioned, frozen once published (scoring.md)',
+        },
+        {
+          name: 'assessments',
+          description: 'Assessments of members on a grid, and their readiness',
+        },
       ],
     },
     refResolver: {

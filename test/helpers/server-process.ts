@@ -12,7 +12,7 @@ export interface ServerProcess {
 const ENTRY = new URL('../../src/server.ts', import.meta.url).pathname;
 
 /** Runs `src/server.ts` as its own process, as `npm start` would, and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000) {
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 90_000) {
   const { child, output, exit } = spawnServer(env);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(

@@ -1,0 +1,15 @@
+import type { ColumnType } from 'kysely';
+
+/**
+ * Table `period_locks`: a closed reporting period, for one partner or (partnerCode null) all.
+ * A write of a value whose period overlaps a locked period is refused.
+ */
+export interface PeriodLocksTable {
+  id: string;
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  partnerCode: string | null;
+  createdBy: string | null;
+  createdAt: ColumnType<string, never, never>;
+}

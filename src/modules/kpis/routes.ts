@@ -1,0 +1,248 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { partnerScope } from '../../http/auth.js';
+import { expectedVersion, IfMatchHeaders, setVersionTag, staleVersion } from '../../http/etag.js';
+import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
+import { assertNoErrors, conflict, HttpProblem, notFound } from '../../http/problem.js';
+import { diffChanges, recordAuditEvent } from '../audit/repository.js';
+import { definitionErrors, fixedFieldChanges } from './definition.js';
+import { findKpi, hasValues, insertKpi, listKpis, partnerCodes, updateKpi } from './repository.js';
+import {
+  KpiListQuery,
+  KpiParams,
+  KpiSchema,
+  KpiUpdateSchema,
+  NewKpiSchema,
+  TargetSetSchema,
+  TargetsBodySchema,
+} from './schemas.js';
+import { listTargets, replaceTargets, validateTargets } from './targets.js';
+
+const READERS = ['admin', 'partner', 'reporting'] as const;
+
+export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/kpis',
+    {
+      config: { allow: [...READERS] },
+      schema: {
+        operationId: 'listKpis',
+        tags: ['kpis'],
+        summary: 'List KPI definitions',
+        querystring: Type.Object(
+          { ...PageQuery, ...KpiListQuery.properties },
+          { additionalProperties: false },
+        ),
+        response: { 200: PageSchema(KpiSchema) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, source, resultLevel } = request.query;
+      const after = decodeCursor(cursor, 1)?.[0];
+      const rows = await listKpis(
+        app.db,
+        { source, resultLevel },
+        limit,
+        after === undefined ? undefined : String(after),
+      );
+      return toPage(rows, limit, (k) => [k.code]);
+    },
+  );
+
+  app.get(
+    '/v1/kpis/:code',
+    {
+      config: { allow: [...READERS] },
+      schema: {
+        operationId: 'getKpi',
+        tags: ['kpis'],
+        summary: 'Get one KPI definition',
+        params: KpiParams,
+        response: { 200: KpiSchema },
+      },
+    },
+    async (request, reply) => {
+      const kpi = await findKpi(app.db, request.params.code);
+      if (!kpi) throw notFound(`There is no KPI ${request.params.code}.`);
+      setVersionTag(reply, kpi.version);
+      const { targetsVersion: _, ...definition } = kpi;
+      return definition;
+    },
+  );
+
+  app.post(
+    '/v1/kpis',
+    {
+      config: { allow: ['admin'] },
+      schema: {
+        operationId: 'createKpi',
+        tags: ['kpis'],
+        summary: 'Define a new (reported) KPI',
+        description:
+          'New KPIs are reported by partners: `source: computed` is refused (400), computed KPIs being the ones built into the service. 409 when the code exists.',
+        body: NewKpiSchema,
+        response: { 201: KpiSchema },
+      },
+    },
+    async (request, reply) => {
+      const { code, ...definition } = request.body;
+      assertNoErrors(definitionErrors(definition, false), 'The KPI definition is invalid.');
+      const kpi = await app.db.transaction().execute(async (trx) => {
+        const created = await insertKpi(trx, code, definition);
+        if (!created) throw conflict(`A KPI ${code} exists already.`);
+        await recordAuditEvent(trx, {
+          actorKeyId: request.principal.keyId,
+          entity: 'kpi',
+          entityId: code,
+          action: 'create',
+          changes: diffChanges({}, definition),
+        });
+        return created;
+      });
+      setVersionTag(reply, kpi.version);
+      return reply.status(201).send(kpi);
+    },
+  );
+
+  app.put(
+    '/v1/kpis/:code',
+    {
+      config: { allow: ['admin'] },
+      schema: {
+        operationId: 'updateKpi',
+        tags: ['kpis'],
+        summary: 'Replace a KPI definition (If-Match)',
+        description:
+          'The body is the whole definition (absent optional fields are cleared). On a built-in computed KPI, `source`, `measure`, `cumulation` and `dimensions` are fixed: changing one is a 409 `computed-kpi-fixed` listing each, because the service computes that KPI from its records. `measure` cannot change once values were reported (409).',
+        params: KpiParams,
+        headers: IfMatchHeaders,
+        body: KpiUpdateSchema,
+        response: { 200: KpiSchema },
+      },
+    },
+    async (request, reply) => {
+      const expected = expectedVersion(request);
+      const { code: bodyCode, ...definition } = request.body;
+      const code = request.params.code;
+      if (bodyCode !== undefined && bodyCode !== code) {
+        assertNoErrors([{ pointer: '/code', message: `must be ${code} (codes do not change)` }]);
+      }
+      const kpi = await app.db.transaction().execute(async (trx) => {
+        const current = await findKpi(trx, code, true);
+        if (!current) throw notFound(`There is no KPI ${code}.`);
+        if (expected !== undefined && expected !== current.version) {
+          throw staleVersion(current.version);
+        }
+        assertNoErrors(
+          definitionErrors(definition, current.builtIn),
+          'The KPI definition is invalid.',
+        );
+        const fixed = fixedFieldChanges(current, definition);
+        if (fixed.length > 0) {
+          throw new HttpProblem({
+            status: 409,
+            slug: 'computed-kpi-fixed',
+            detail: `${code} is computed by the service; its source, measure, cumulation and dimensions are fixed.`,
+            errors: fixed,
+          });
+        }
+        if (definition.measure !== current.measure && (await hasValues(trx, code))) {
+          throw conflict(`The measure of ${code} cannot change: values were reported in it.`);
+        }
+        const updated = await updateKpi(trx, code, current.version, definition);
+        if (!updated) throw staleVersion();
+        await recordAuditEvent(trx, {
+          actorKeyId: request.principal.keyId,
+          entity: 'kpi',
+          entityId: code,
+          action: 'update',
+          changes: diffChanges(current, updated, [
+            'name',
+            'description',
+            'resultLevel',
+            'measure',
+            'unit',
+            'ascending',
+            'source',
+            'cumulation',
+            'dimensions',
+            'baseline',
+            'endTarget',
+          ]),
+        });
+        return updated;
+      });
+      setVersionTag(reply, kpi.version);
+      return kpi;
+    },
+  );
+
+  app.get(
+    '/v1/kpis/:code/targets',
+    {
+      config: { allow: [...READERS] },
+      schema: {
+        operationId: 'listKpiTargets',
+        tags: ['kpis'],
+        summary: "Get a KPI's target set",
+        description:
+          'The whole set in one answer (never paged), with its version as ETag. A partner key sees the totals, the breakdowns without a partner and its own partner’s targets. The end-of-programme target is `endTarget` of the definition.',
+        params: KpiParams,
+        response: { 200: TargetSetSchema },
+      },
+    },
+    async (request, reply) => {
+      const kpi = await findKpi(app.db, request.params.code);
+      if (!kpi) throw notFound(`There is no KPI ${request.params.code}.`);
+      const data = await listTargets(app.db, kpi.code, partnerScope(request));
+      setVersionTag(reply, kpi.targetsVersion);
+      return { kpi: kpi.code, version: kpi.targetsVersion, data, nextCursor: null };
+    },
+  );
+
+  app.put(
+    '/v1/kpis/:code/targets',
+    {
+      config: { allow: ['admin'] },
+      schema: {
+        operationId: 'replaceKpiTargets',
+        tags: ['kpis'],
+        summary: "Replace a KPI's target set (If-Match)",
+        description:
+          'The body is the whole target set: targets not in it are removed (send `[]` to clear). Each `disaggregation` may use only the KPI’s dimensions (400 naming each bad one); one target per period and disaggregation. If-Match takes the ETag of GET …/targets. The end-of-programme target is not here: it is `endTarget` of the definition.',
+        params: KpiParams,
+        headers: IfMatchHeaders,
+        body: TargetsBodySchema,
+        response: { 200: TargetSetSchema },
+      },
+    },
+    async (request, reply) => {
+      const expected = expectedVersion(request);
+      const result = await app.db.transaction().execute(async (trx) => {
+        const kpi = await findKpi(trx, request.params.code, true);
+        if (!kpi) throw notFound(`There is no KPI ${request.params.code}.`);
+        if (expected !== undefined && expected !== kpi.targetsVersion) {
+          throw staleVersion(kpi.targetsVersion);
+        }
+        const { targets, errors } = validateTargets(request.body, kpi, await partnerCodes(trx));
+        assertNoErrors(
+          errors,
+          `The targets of ${kpi.code} are invalid: ${errors.length} problem(s).`,
+        );
+        const before = await listTargets(trx, kpi.code);
+        const version = await replaceTargets(trx, kpi.code, targets);
+        const after = await listTargets(trx, kpi.code);
+        await recordAuditEvent(trx, {
+          actorKeyId: request.principal.keyId,
+          entity: 'kpiTargets',
+          entityId: kpi.code,
+          action: 'replace',
+          changes: diffChanges({ targets: before }, { targets: after }),
+        });
+        return { kpi: kpi.code, version, data: after, nextCursor: null };
+      });
+      setVersionTag(reply, result.version);
+      return result;
+    },
+  );
+};

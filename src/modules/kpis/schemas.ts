@@ -1,0 +1,259 @@
+import { type Static, Type } from 'typebox';
+import { PageQuery } from '../../http/pagination.js';
+import { PERIOD_PATTERN } from '../periods/period.js';
+
+export const KPI_LIMITS = {
+  codeLength: 40,
+  nameLength: 200,
+  descriptionLength: 2000,
+  unitLength: 40,
+  targets: 2000,
+  importRows: 1000,
+  commentLength: 2000,
+  urlLength: 2000,
+};
+
+export const KpiCode = Type.String({
+  pattern: `^[A-Z][A-Z0-9_]{1,${KPI_LIMITS.codeLength - 1}}$`,
+  description: 'Upper-case code, e.g. EXPORT_SALES',
+  examples: ['EXPORT_SALES'],
+});
+
+function multilingual(maxLength: number) {
+  const text = Type.String({ minLength: 1, maxLength });
+  return Type.Object(
+    { fr: text, en: text, ar: Type.Optional(text) },
+    { additionalProperties: false, description: 'French and English required, Arabic optional' },
+  );
+}
+
+export const ResultLevelSchema = Type.Enum(['output', 'outcome', 'impact']);
+export const MeasureSchema = Type.Enum(['unit', 'percentage', 'qualitative'], {
+  description: 'qualitative values are scores on the scale the KPI describes, with a comment',
+});
+export const SourceSchema = Type.Enum(['computed', 'reported']);
+export const CumulationSchema = Type.Enum(['period', 'cumulative', 'snapshot'], {
+  description:
+    'period: a flow within the period; cumulative: the flow from the programme start; snapshot: the state at its last day',
+});
+export const DimensionSchema = Type.Enum([
+  'partner',
+  'region',
+  'memberType',
+  'womenLed',
+  'sex',
+  'mode',
+]);
+
+const YearValue = Type.Object(
+  {
+    year: Type.Integer({ minimum: 1900, maximum: 2100 }),
+    value: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+
+const definitionFields = {
+  name: multilingual(KPI_LIMITS.nameLength),
+  description: Type.Optional(multilingual(KPI_LIMITS.descriptionLength)),
+  resultLevel: ResultLevelSchema,
+  measure: MeasureSchema,
+  unit: Type.String({ minLength: 1, maxLength: KPI_LIMITS.unitLength, examples: ['MAD'] }),
+  ascending: Type.Boolean({ description: 'true when more is better' }),
+  source: SourceSchema,
+  cumulation: CumulationSchema,
+  dimensions: Type.Array(DimensionSchema, {
+    uniqueItems: true,
+    maxItems: 6,
+    description: 'The disaggregations targets and values may use',
+  }),
+  baseline: Type.Optional(YearValue),
+  endTarget: Type.Optional(
+    Type.Object(YearValue.properties, {
+      additionalProperties: false,
+      description: 'End-of-programme target, stored on its own (never a sum of annual targets)',
+    }),
+  ),
+};
+
+export const NewKpiSchema = Type.Object(
+  { code: KpiCode, ...definitionFields },
+  { additionalProperties: false },
+);
+export type NewKpi = Static<typeof NewKpiSchema>;
+
+/** A PUT replaces the whole definition: absent optional fields are cleared. */
+export const KpiUpdateSchema = Type.Object(
+  { code: Type.Optional(KpiCode), ...definitionFields },
+  { additionalProperties: false },
+);
+export type KpiUpdate = Static<typeof KpiUpdateSchema>;
+export type KpiDefinition = Omit<NewKpi, 'code'>;
+
+const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const KpiSchema = Type.Object({
+  code: Type.String(),
+  name: multilingual(KPI_LIMITS.nameLength),
+  description: nullable(multilingual(KPI_LIMITS.descriptionLength)),
+  resultLevel: ResultLevelSchema,
+  measure: MeasureSchema,
+  unit: Type.String(),
+  ascending: Type.Boolean(),
+  source: SourceSchema,
+  cumulation: CumulationSchema,
+  dimensions: Type.Array(DimensionSchema),
+  baseline: nullable(YearValue),
+  endTarget: nullable(YearValue),
+  builtIn: Type.Boolean({
+    description: 'A seeded computed KPI: source, measure, cumulation and dimensions are fixed',
+  }),
+  version: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type Kpi = Static<typeof KpiSchema>;
+
+export const KpiParams = Type.Object({ code: Type.String({ maxLength: KPI_LIMITS.codeLength }) });
+
+export const KpiListQuery = Type.Object(
+  {
+    source: Type.Optional(SourceSchema),
+    resultLevel: Type.Optional(ResultLevelSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const PeriodText = Type.String({
+  maxLength: 16,
+  description: '`YYYY`, `YYYYQn` or `YYYY-MM`',
+  examples: ['2025', '2025Q3', '2025-07'],
+});
+
+export const DisaggregationSchema = Type.Record(
+  Type.String({ maxLength: 20 }),
+  Type.Union([Type.String({ maxLength: 40 }), Type.Boolean()]),
+  {
+    maxProperties: 6,
+    description: 'Dimension → value, e.g. `{ "partner": "FENIP" }`; only the KPI’s dimensions',
+    examples: [{ partner: 'FENIP' }, { sex: 'F' }],
+  },
+);
+
+export const TargetInputSchema = Type.Object(
+  {
+    period: PeriodText,
+    disaggregation: Type.Optional(DisaggregationSchema),
+    value: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type TargetInput = Static<typeof TargetInputSchema>;
+
+export const TargetsBodySchema = Type.Array(TargetInputSchema, {
+  maxItems: KPI_LIMITS.targets,
+  description: `The KPI's whole target set (at most ${KPI_LIMITS.targets}); it replaces the current one`,
+});
+
+export const TargetSchema = Type.Object({
+  period: Type.String(),
+  start: Type.String({ format: 'date' }),
+  end: Type.String({ format: 'date' }),
+  disaggregation: Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean()])),
+  value: Type.Number(),
+});
+
+export const TargetSetSchema = Type.Object({
+  kpi: Type.String(),
+  version: Type.Integer({ description: 'Version of the target set, also its ETag' }),
+  data: Type.Array(TargetSchema),
+  nextCursor: Type.Null({ description: 'A target set is never paged' }),
+});
+
+export const ValueInputSchema = Type.Object(
+  {
+    kpi: Type.String({ maxLength: KPI_LIMITS.codeLength, description: 'A reported KPI code' }),
+    period: PeriodText,
+    partnerCode: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description: 'Required with an admin key; implied (and only its own) with a partner key',
+      }),
+    ),
+    disaggregation: Type.Optional(DisaggregationSchema),
+    value: Type.Optional(Type.Number({ description: 'The value; or numerator + denominator' })),
+    numerator: Type.Optional(Type.Number({ description: 'Percentages only, with denominator' })),
+    denominator: Type.Optional(Type.Number({ description: 'Percentages only; > 0' })),
+    comment: Type.Optional(Type.String({ maxLength: KPI_LIMITS.commentLength })),
+    evidenceUrl: Type.Optional(
+      Type.String({ format: 'uri', maxLength: KPI_LIMITS.urlLength, pattern: '^https?://' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ValueInput = Static<typeof ValueInputSchema>;
+
+export const ValueImportSchema = Type.Object(
+  {
+    values: Type.Array(ValueInputSchema, { minItems: 1, maxItems: KPI_LIMITS.importRows }),
+    dryRun: Type.Optional(
+      Type.Boolean({ default: false, description: 'Check and classify every row, write nothing' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const FieldErrorSchema = Type.Object({
+  pointer: Type.Optional(Type.String({ description: 'JSON pointer into the request body' })),
+  message: Type.String(),
+});
+
+export const ImportSummarySchema = Type.Object({
+  dryRun: Type.Boolean(),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  failed: Type.Integer(),
+  results: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      status: Type.Enum(['created', 'updated', 'unchanged', 'failed']),
+      id: Type.Optional(Type.String({ format: 'uuid' })),
+      errors: Type.Optional(Type.Array(FieldErrorSchema)),
+    }),
+  ),
+});
+
+export const KpiValueSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  kpi: Type.String(),
+  period: Type.String(),
+  start: Type.String({ format: 'date' }),
+  end: Type.String({ format: 'date' }),
+  partnerCode: Type.String(),
+  disaggregation: Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean()])),
+  value: Type.Number(),
+  numerator: Type.Union([Type.Number(), Type.Null()]),
+  denominator: Type.Union([Type.Number(), Type.Null()]),
+  comment: Type.Union([Type.String(), Type.Null()]),
+  evidenceUrl: Type.Union([Type.String(), Type.Null()]),
+  version: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+export const ValueListQuery = Type.Object(
+  {
+    ...PageQuery,
+    kpi: Type.Optional(Type.String({ maxLength: KPI_LIMITS.codeLength })),
+    period: Type.Optional(
+      Type.String({
+        pattern: PERIOD_PATTERN,
+        description: 'Values whose period lies within this one (2025 also gives 2025Q1, 2025-03…)',
+      }),
+    ),
+    partner: Type.Optional(Type.String({ maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);

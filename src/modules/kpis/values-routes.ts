@@ -1,0 +1,111 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { partnerScope } from '../../http/auth.js';
+import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { notFound } from '../../http/problem.js';
+import { periodParameter } from '../periods/schemas.js';
+import {
+  ImportSummarySchema,
+  KPI_LIMITS,
+  KpiValueSchema,
+  ValueImportSchema,
+  ValueListQuery,
+} from './schemas.js';
+import { importValues } from './values-import.js';
+import { findValue, listValues, toValueResource } from './values-repository.js';
+
+/** A full import of long comments is larger than the default 1 MiB. */
+const IMPORT_BODY_LIMIT = 8 * 1024 * 1024;
+
+const IMPORT_DESCRIPTION = [
+  `Up to ${KPI_LIMITS.importRows} rows, body up to 8 MiB. The shape of the body is checked first (a malformed body is one 400 listing every problem);`,
+  'then each row is checked and written on its own: a failed row does not stop the others, and the answer is always 200 with the summary, even when every row failed.',
+  'A row is identified by (kpi, period, partner, disaggregation) and is the whole value: the same row again is `unchanged`, a different value, parts, comment or evidenceUrl is `updated`.',
+  'Rows fail for: an unknown or computed KPI; a malformed period; a dimension the KPI does not allow (each named); `partner` in the disaggregation (it is `partnerCode`);',
+  'not exactly one of `value` and `numerator` + `denominator` (fractions for percentages only; denominator > 0; numerator ≤ denominator; percentages 0–100);',
+  'a partner key naming another partner ("not your partner"; a partner key’s own partner is implied); an admin row without partnerCode;',
+  'a period that overlaps a locked period for all partners or for the row’s partner (the reason names the locked period); a repeat of an earlier row of the same request.',
+  'With `dryRun` every row is checked and classified but nothing is written (created rows have no id yet). Every write is audited.',
+].join(' ');
+
+export const kpiValueRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/kpi-values',
+    {
+      config: { allow: ['admin', 'partner'] },
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        operationId: 'importKpiValues',
+        tags: ['kpis'],
+        summary: 'Report KPI values in bulk',
+        description: IMPORT_DESCRIPTION,
+        body: ValueImportSchema,
+        response: { 200: ImportSummarySchema },
+      },
+    },
+    async (request) => {
+      const { values, dryRun = false } = request.body;
+      return app.db
+        .transaction()
+        .execute((trx) => importValues(trx, values, request.principal, dryRun));
+    },
+  );
+
+  app.get(
+    '/v1/kpi-values',
+    {
+      config: { allow: ['admin', 'partner', 'reporting'] },
+      schema: {
+        operationId: 'listKpiValues',
+        tags: ['kpis'],
+        summary: 'List reported KPI values',
+        description:
+          '`period` gives the values whose period lies within it (`2025` also gives `2025Q1` and `2025-03`). A partner key sees its own partner’s values only.',
+        querystring: ValueListQuery,
+        response: { 200: PageSchema(KpiValueSchema) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, kpi, period, partner } = request.query;
+      const scope = partnerScope(request);
+      if (scope !== null && partner !== undefined && partner !== scope) {
+        return { data: [], nextCursor: null };
+      }
+      const after = decodeCursor(cursor, 1)?.[0];
+      const rows = await listValues(
+        app.db,
+        {
+          kpi,
+          within: period === undefined ? undefined : periodParameter(period, 'period'),
+          partnerCode: scope ?? partner,
+        },
+        limit,
+        after === undefined ? undefined : String(after),
+      );
+      const page = toPage(rows, limit, (v) => [v.id]);
+      return { data: page.data.map(toValueResource), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/kpi-values/:id',
+    {
+      config: { allow: ['admin', 'partner', 'reporting'] },
+      schema: {
+        operationId: 'getKpiValue',
+        tags: ['kpis'],
+        summary: 'Get one reported KPI value',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: KpiValueSchema },
+      },
+    },
+    async (request) => {
+      const value = await findValue(app.db, request.params.id);
+      const scope = partnerScope(request);
+      if (!value || (scope !== null && value.partnerCode !== scope)) {
+        throw notFound(`There is no KPI value ${request.params.id}.`);
+      }
+      return toValueResource(value);
+    },
+  );
+};

@@ -1,0 +1,151 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { MemberStatus } from '../../db/tables/members.js';
+import { normalizeHsCode } from '../reference/hs-code.js';
+import { foldForSearch } from '../reference/text.js';
+import { columnsOf, type MemberDocument, type MemberRow, type MemberState } from './document.js';
+import type { MemberListFilters } from './schemas.js';
+
+type Db = Kysely<Database>;
+
+export async function findMember(
+  db: Db,
+  id: string,
+  scope: string | null,
+  forUpdate = false,
+): Promise<MemberRow | undefined> {
+  let query = db.selectFrom('members').selectAll().where('id', '=', id);
+  // A partner key sees its own partner's members only; others are as if absent.
+  if (scope !== null) query = query.where('partnerCode', '=', scope);
+  if (forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function findByExternalRef(
+  db: Db,
+  partnerCode: string,
+  externalRef: string,
+  forUpdate = false,
+): Promise<MemberRow | undefined> {
+  let query = db
+    .selectFrom('members')
+    .selectAll()
+    .where('partnerCode', '=', partnerCode)
+    .where('externalRef', '=', externalRef);
+  if (forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** The member holding an ICE, whichever partner it belongs to (ICE is unique programme-wide). */
+export async function findIceHolder(db: Db, ice: string) {
+  return db
+    .selectFrom('members')
+    .select(['id', 'partnerCode', 'externalRef'])
+    .where('ice', '=', ice)
+    .executeTakeFirst();
+}
+
+export async function insertMember(
+  db: Db,
+  member: { id: string; partnerCode: string; doc: MemberDocument },
+): Promise<MemberRow> {
+  return db
+    .insertInto('members')
+    .values({ id: member.id, partnerCode: member.partnerCode, ...columnsOf(member.doc) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Writes a new document and state and bumps the version. */
+export async function updateMember(
+  db: Db,
+  id: string,
+  doc: MemberDocument,
+  state: MemberState,
+): Promise<MemberRow> {
+  return db
+    .updateTable('members')
+    .set({
+      ...columnsOf(doc),
+      status: state.status,
+      withdrawnOn: state.withdrawnOn,
+      version: sql<number>`version + 1`,
+      updatedAt: sql<string>`now()`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function setMemberStatus(
+  db: Db,
+  id: string,
+  status: MemberStatus,
+  withdrawnOn: string | null,
+): Promise<MemberRow> {
+  return db
+    .updateTable('members')
+    .set({
+      status,
+      withdrawnOn,
+      version: sql<number>`version + 1`,
+      updatedAt: sql<string>`now()`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Removes the contacts (names, e-mails, phones); counts and statistics stay. */
+export async function eraseContacts(db: Db, id: string): Promise<MemberRow> {
+  return db
+    .updateTable('members')
+    .set({
+      contacts: '[]',
+      personalDataErasedAt: sql<string>`now()`,
+      version: sql<number>`version + 1`,
+      updatedAt: sql<string>`now()`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Escapes LIKE wildcards so that a search for `50%` means the characters. */
+function likeContains(value: string): string {
+  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of members in id order (UUID v7: creation order). Keyset pagination on the primary
+ * key: rows inserted meanwhile neither shift nor repeat the rows of later pages.
+ */
+export async function listMembers(
+  db: Db,
+  scope: string | null,
+  filters: MemberListFilters,
+  afterId: string | undefined,
+): Promise<MemberRow[]> {
+  let query = db.selectFrom('members').selectAll();
+  if (scope !== null) query = query.where('partnerCode', '=', scope);
+  if (filters.partner !== undefined) query = query.where('partnerCode', '=', filters.partner);
+  if (filters.type !== undefined) query = query.where('type', '=', filters.type);
+  if (filters.region !== undefined) query = query.where('region', '=', filters.region);
+  if (filters.province !== undefined) query = query.where('province', '=', filters.province);
+  if (filters.womenLed !== undefined) query = query.where('womenLed', '=', filters.womenLed);
+  if (filters.remoteArea !== undefined) query = query.where('remoteArea', '=', filters.remoteArea);
+  if (filters.status !== undefined) query = query.where('status', '=', filters.status);
+  if (filters.category !== undefined)
+    query = query.where('readinessCategory', '=', filters.category);
+  if (filters.hsCode !== undefined) {
+    const code = normalizeHsCode(filters.hsCode) ?? filters.hsCode;
+    query = query.where(sql<boolean>`hs_codes @> array[${code}]::text[]`);
+  }
+  if (filters.q !== undefined)
+    query = query.where('nameSearch', 'like', likeContains(foldForSearch(filters.q)));
+  if (afterId !== undefined) query = query.where('id', '>', afterId);
+  return query
+    .orderBy('id')
+    .limit(filters.limit + 1)
+    .execute();
+}

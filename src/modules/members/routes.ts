@@ -1,0 +1,268 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { partnerScope } from '../../http/auth.js';
+import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
+import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { bulkUpsert, replaceByExternalRef } from './bulk.js';
+import {
+  createMember,
+  erasePersonalData,
+  getMember,
+  patchMember,
+  withdrawMember,
+} from './commands.js';
+import { toMember } from './document.js';
+import { listMembers } from './repository.js';
+import {
+  BulkRequestSchema,
+  BulkResponseSchema,
+  ExternalRefParams,
+  LIMITS,
+  MemberListQuery,
+  MemberParams,
+  MemberPatchSchema,
+  MemberSchema,
+  NewMemberSchema,
+} from './schemas.js';
+
+const tags = ['members'];
+/** Members hold personal data: reporting keys see aggregates only, never these routes. */
+const allow: ('admin' | 'partner')[] = ['admin', 'partner'];
+
+/**
+ * Routes that validate their body themselves (schema and rules together, so that one 400 lists
+ * every problem) still refuse bad path parameters as usual.
+ */
+function rethrowNonBodyErrors(request: FastifyRequest) {
+  const error = request.validationError as (Error & { validationContext?: string }) | undefined;
+  if (error && error.validationContext !== 'body') throw error;
+}
+
+/** If-Match where it is optional: absent means unconditional. */
+function optionalIfMatch(request: FastifyRequest) {
+  return request.headers['if-match'] === undefined ? 'absent' : expectedVersion(request);
+}
+
+export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // RFC 7396 patches arrive as application/merge-patch+json; plain JSON is accepted too.
+  app.addContentTypeParser(
+    'application/merge-patch+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+
+  app.post(
+    '/v1/members',
+    {
+      config: { allow },
+      attachValidation: true,
+      schema: {
+        operationId: 'createMember',
+        tags,
+        summary: 'Register a member',
+        description:
+          'Admin keys must give `partnerCode`; a partner key registers for its own partner ' +
+          '(another → 403). An ICE registered already → 409 with `existingMemberId` (the ICE ' +
+          'is a public company identifier, so the holder is named even across partners).',
+        body: NewMemberSchema,
+        response: { 201: MemberSchema },
+      },
+    },
+    async (request, reply) => {
+      rethrowNonBodyErrors(request);
+      const row = await app.db
+        .transaction()
+        .execute((trx) => createMember(trx, request.principal, request.body));
+      setVersionTag(reply, row.version);
+      return reply.status(201).send(toMember(row));
+    },
+  );
+
+  app.get(
+    '/v1/members',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'listMembers',
+        tags,
+        summary: 'List members, filtered, in registration order',
+        description: "A partner key lists its own partner's members only.",
+        querystring: MemberListQuery,
+        response: { 200: PageSchema(MemberSchema) },
+      },
+    },
+    async (request) => {
+      const after = decodeCursor(request.query.cursor, 1)?.[0];
+      const rows = await listMembers(
+        app.db,
+        partnerScope(request),
+        request.query,
+        after === undefined ? undefined : String(after),
+      );
+      const page = toPage(rows, request.query.limit, (m) => [m.id]);
+      return { data: page.data.map(toMember), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/members/:id',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'getMember',
+        tags,
+        summary: 'Get one member',
+        params: MemberParams,
+        response: { 200: MemberSchema },
+      },
+    },
+    async (request, reply) => {
+      const row = await getMember(app.db, request.principal, request.params.id);
+      setVersionTag(reply, row.version);
+      return toMember(row);
+    },
+  );
+
+  app.patch(
+    '/v1/members/:id',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'patchMember',
+        tags,
+        summary: 'Change a member (JSON merge patch, If-Match required)',
+        description:
+          'Body: `application/merge-patch+json` (or `application/json`). `If-Match` is ' +
+          'required: missing → 428, stale → 412. Setting `status` to `withdrawn` with a past ' +
+          '`withdrawnOn` records an earlier withdrawal.',
+        params: MemberParams,
+        headers: IfMatchHeaders,
+        body: MemberPatchSchema,
+        response: { 200: MemberSchema },
+      },
+    },
+    async (request, reply) => {
+      const expected = expectedVersion(request);
+      const row = await app.db
+        .transaction()
+        .execute((trx) =>
+          patchMember(trx, request.principal, request.params.id, request.body, expected),
+        );
+      setVersionTag(reply, row.version);
+      return toMember(row);
+    },
+  );
+
+  app.delete(
+    '/v1/members/:id',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'withdrawMember',
+        tags,
+        summary: 'Withdraw a member (its data is kept for reporting)',
+        description:
+          'Sets `status` `withdrawn` and `withdrawnOn` today (UTC). If-Match is optional. ' +
+          'Withdrawing a withdrawn member changes nothing.',
+        params: MemberParams,
+        headers: IfMatchHeaders,
+        response: { 200: MemberSchema },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = optionalIfMatch(request);
+      const expected = ifMatch === 'absent' ? undefined : ifMatch;
+      const row = await app.db
+        .transaction()
+        .execute((trx) => withdrawMember(trx, request.principal, request.params.id, expected));
+      setVersionTag(reply, row.version);
+      return toMember(row);
+    },
+  );
+
+  app.post(
+    '/v1/members/:id/erase-personal-data',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'eraseMemberPersonalData',
+        tags,
+        summary: "Erase the member's personal data (contacts); statistics stay",
+        description:
+          "Removes the contacts' names, e-mails and phones from the member and from its audit " +
+          'history; counts by sex and all other data stay.',
+        params: MemberParams,
+        response: { 200: MemberSchema },
+      },
+    },
+    async (request, reply) => {
+      const row = await app.db
+        .transaction()
+        .execute((trx) => erasePersonalData(trx, request.principal, request.params.id));
+      setVersionTag(reply, row.version);
+      return toMember(row);
+    },
+  );
+
+  app.put(
+    '/v1/partners/:code/members/:externalRef',
+    {
+      config: { allow },
+      attachValidation: true,
+      schema: {
+        operationId: 'putMemberByExternalRef',
+        tags,
+        summary: "Create or replace a member by the partner system's id",
+        description:
+          "The partner system's sync: 201 when created, 200 when replaced (a full " +
+          'replacement: optional fields not sent are cleared; `joinedOn`, `status` and ' +
+          '`withdrawnOn` stay unless sent). If-Match is optional here because the partner ' +
+          'system owns these records; when sent it must name the current version (412). ' +
+          'An identical body changes nothing (same version).',
+        params: ExternalRefParams,
+        headers: IfMatchHeaders,
+        body: NewMemberSchema,
+        response: { 200: MemberSchema, 201: MemberSchema },
+      },
+    },
+    async (request, reply) => {
+      rethrowNonBodyErrors(request);
+      const expected = optionalIfMatch(request);
+      const { code, externalRef } = request.params;
+      const outcome = await app.db
+        .transaction()
+        .execute((trx) =>
+          replaceByExternalRef(trx, request.principal, code, externalRef, request.body, expected),
+        );
+      setVersionTag(reply, outcome.row.version);
+      return reply.status(outcome.created ? 201 : 200).send(toMember(outcome.row));
+    },
+  );
+
+  app.post(
+    '/v1/members/bulk',
+    {
+      config: { allow },
+      bodyLimit: LIMITS.bulkBodyBytes,
+      schema: {
+        operationId: 'bulkUpsertMembers',
+        tags,
+        summary: 'Create or replace up to 1,000 members by externalRef',
+        description:
+          'Request body up to 5 MiB (other routes: 1 MiB). Each row is a member as for ' +
+          'PUT /v1/partners/{code}/members/{externalRef} with `externalRef` required and ' +
+          '`partnerCode` (required for admin keys). Rows are independent: each is answered ' +
+          'in `results` as created, updated, unchanged or failed (with `errors` pointing into ' +
+          '`/members/{index}`). With `dryRun` nothing is written.',
+        body: BulkRequestSchema,
+        response: { 200: BulkResponseSchema },
+      },
+    },
+    async (request) => {
+      const { members, dryRun = false } = request.body;
+      return app.db
+        .transaction()
+        .execute((trx) => bulkUpsert(trx, request.principal, members, dryRun));
+    },
+  );
+};

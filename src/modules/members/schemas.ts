@@ -1,0 +1,279 @@
+import { type Static, type TSchema, Type } from 'typebox';
+import { PageQuery } from '../../http/pagination.js';
+import { PartnerCode } from '../partners/schemas.js';
+import { REGIONS } from '../reference/subdivisions.js';
+
+/** Documented maxima (api.md → Limits). */
+export const LIMITS = {
+  products: 100,
+  certifications: 50,
+  markets: 250,
+  contacts: 20,
+  socialMedia: 20,
+  bulkRows: 1000,
+  /** Body limit of POST /v1/members/bulk: 1,000 full rows fit. */
+  bulkBodyBytes: 5 * 1024 * 1024,
+} as const;
+
+const text = (maxLength: number, extra: object = {}) =>
+  Type.String({ minLength: 1, maxLength, ...extra });
+/** Optional in requests; null there means "not given", as in responses. */
+const nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+const orNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const MemberTypeSchema = Type.Enum(['company', 'cooperative', 'gie', 'association']);
+export const MemberStatusSchema = Type.Enum(['active', 'suspended', 'withdrawn']);
+export const RegionSchema = Type.Enum(
+  REGIONS.map((r) => r.code),
+  { description: 'ISO 3166-2:MA region, MA-01…MA-12' },
+);
+const DateSchema = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const ExternalRef = text(100, {
+  pattern: '^\\S(.*\\S)?$',
+  description: "The partner system's own id of the member; unique per partner",
+});
+const Ice = Type.String({
+  maxLength: 15,
+  description: 'ICE: 15 digits, the whole number divisible by 97 (mod 97-10)',
+  examples: ['002284350000097'],
+});
+const HsCode = Type.String({
+  maxLength: 7,
+  description: 'Harmonized System subheading, `091020` or `0910.20`; answered as 6 digits',
+  examples: ['091020'],
+});
+const CountryCode = Type.String({
+  minLength: 2,
+  maxLength: 2,
+  description: 'ISO 3166-1 alpha-2 country code, e.g. CH',
+});
+const Phone = Type.String({ maxLength: 16, description: 'E.164, e.g. +212612345678' });
+const Count = Type.Integer({ minimum: 0, maximum: 10_000_000 });
+const BySex = Type.Object(
+  { women: Count, men: Count },
+  { additionalProperties: false, description: 'Numbers of women and men' },
+);
+
+export const ProductSchema = Type.Object(
+  { hsCode: HsCode, name: Type.Optional(text(200)), organic: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export const CertificationSchema = Type.Object(
+  {
+    scheme: text(100, { description: 'e.g. EU organic, Fairtrade, ISO 22000' }),
+    body: Type.Optional(text(200, { description: 'Certification body' })),
+    number: Type.Optional(text(100)),
+    validUntil: Type.Optional(DateSchema),
+  },
+  { additionalProperties: false },
+);
+export const DigitalSchema = Type.Object(
+  {
+    website: Type.Optional(Type.String({ format: 'uri', maxLength: 300 })),
+    ecommerce: Type.Optional(Type.Boolean()),
+    socialMedia: Type.Optional(
+      Type.Array(text(300), { maxItems: LIMITS.socialMedia, description: 'Page URLs or handles' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const ContactSchema = Type.Object(
+  {
+    name: text(200),
+    role: Type.Optional(text(100)),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+    phone: Type.Optional(Phone),
+  },
+  { additionalProperties: false },
+);
+const Rc = Type.Object(
+  {
+    tribunal: text(100, {
+      description: 'Tribunal of the registry: RC numbers are unique per tribunal',
+    }),
+    number: text(30),
+  },
+  { additionalProperties: false, description: 'Registre du commerce' },
+);
+const Markets = (description: string) =>
+  Type.Array(CountryCode, { maxItems: LIMITS.markets, uniqueItems: true, description });
+
+/** The fields a caller writes: shared by create, replace (PUT), bulk rows and patches. */
+const memberFields = {
+  externalRef: nullable(ExternalRef),
+  type: MemberTypeSchema,
+  name: text(200),
+  legalForm: nullable(text(50, { description: 'e.g. SARL, SA, coopérative' })),
+  ice: nullable(Ice),
+  taxId: nullable(text(30, { description: 'Identifiant fiscal (IF), kept as text' })),
+  rc: nullable(Rc),
+  region: RegionSchema,
+  province: nullable(
+    Type.String({
+      maxLength: 6,
+      description: 'ISO 3166-2:MA province or prefecture of the region',
+    }),
+  ),
+  city: nullable(text(100)),
+  remoteArea: Type.Boolean(),
+  womenLed: Type.Boolean(),
+  membersCount: nullable(BySex),
+  employees: nullable(BySex),
+  products: Type.Optional(Type.Array(ProductSchema, { maxItems: LIMITS.products })),
+  certifications: Type.Optional(
+    Type.Array(CertificationSchema, { maxItems: LIMITS.certifications }),
+  ),
+  exportMarkets: Type.Optional(Markets('Countries exported to')),
+  targetMarkets: Type.Optional(Markets('Countries aimed at')),
+  digital: nullable(DigitalSchema),
+  joinedOn: nullable(
+    Type.String({ format: 'date', description: 'Defaults to the day of registration' }),
+  ),
+  contacts: Type.Optional(Type.Array(ContactSchema, { maxItems: LIMITS.contacts })),
+};
+
+const partnerCodeField = Type.Optional(
+  Type.String({
+    maxLength: 40,
+    description: "Required for admin keys; a partner key's own partner is implied",
+  }),
+);
+
+export const NewMemberSchema = Type.Object(
+  { partnerCode: partnerCodeField, ...memberFields },
+  { additionalProperties: false },
+);
+export type NewMember = Static<typeof NewMemberSchema>;
+
+/** A bulk row: as a new member, with the externalRef that identifies it. */
+export const BulkRowSchema = Type.Object(
+  { partnerCode: partnerCodeField, ...memberFields, externalRef: ExternalRef },
+  { additionalProperties: false },
+);
+
+/** What a merge patch must leave behind: the writable fields plus the status. */
+export const MemberStateSchema = Type.Object(
+  {
+    partnerCode: Type.String(),
+    ...memberFields,
+    status: MemberStatusSchema,
+    withdrawnOn: Type.Optional(DateSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const MemberPatchSchema = Type.Object(
+  {},
+  {
+    additionalProperties: true,
+    description:
+      'JSON merge patch (RFC 7396) of the member: the fields of a new member, plus `status` and ' +
+      '`withdrawnOn` (a past date, with status `withdrawn`); `null` removes an optional field.',
+  },
+);
+
+export const MemberSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  partnerCode: PartnerCode,
+  externalRef: orNull(Type.String()),
+  type: MemberTypeSchema,
+  name: Type.String(),
+  legalForm: orNull(Type.String()),
+  ice: orNull(Type.String()),
+  taxId: orNull(Type.String()),
+  rc: orNull(Rc),
+  region: Type.String(),
+  province: orNull(Type.String()),
+  city: orNull(Type.String()),
+  remoteArea: Type.Boolean(),
+  womenLed: Type.Boolean(),
+  membersCount: orNull(BySex),
+  employees: orNull(BySex),
+  products: Type.Array(ProductSchema),
+  certifications: Type.Array(CertificationSchema),
+  exportMarkets: Type.Array(Type.String()),
+  targetMarkets: Type.Array(Type.String()),
+  digital: orNull(DigitalSchema),
+  joinedOn: Type.String({ format: 'date' }),
+  contacts: Type.Array(ContactSchema),
+  status: MemberStatusSchema,
+  withdrawnOn: orNull(Type.String({ format: 'date' })),
+  personalDataErasedAt: orNull(Type.String({ format: 'date-time' })),
+  readiness: orNull(
+    Type.String({ description: 'Current readiness category (latest submitted assessment)' }),
+  ),
+  version: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type Member = Static<typeof MemberSchema>;
+
+export const MemberParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export const ExternalRefParams = Type.Object({
+  code: Type.String({ maxLength: 40 }),
+  externalRef: ExternalRef,
+});
+
+export const MemberListQuery = Type.Object(
+  {
+    ...PageQuery,
+    partner: Type.Optional(Type.String({ maxLength: 40, description: 'Partner code' })),
+    type: Type.Optional(MemberTypeSchema),
+    region: Type.Optional(RegionSchema),
+    province: Type.Optional(Type.String({ maxLength: 6 })),
+    womenLed: Type.Optional(Type.Boolean()),
+    remoteArea: Type.Optional(Type.Boolean()),
+    status: Type.Optional(MemberStatusSchema),
+    category: Type.Optional(Type.String({ maxLength: 20, description: 'Readiness category' })),
+    hsCode: Type.Optional(Type.String({ maxLength: 7, description: '`091020` or `0910.20`' })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Part of the name; case- and accent-insensitive',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type MemberListFilters = Static<typeof MemberListQuery>;
+
+export const BulkRequestSchema = Type.Object(
+  {
+    members: Type.Array(
+      Type.Object(
+        {},
+        {
+          additionalProperties: true,
+          description:
+            'A member as for POST /v1/members, with a required `externalRef`; each row is ' +
+            'validated on its own and answered in `results`.',
+        },
+      ),
+      { minItems: 1, maxItems: LIMITS.bulkRows },
+    ),
+    dryRun: Type.Optional(
+      Type.Boolean({ default: false, description: 'Validate and classify only' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const BulkStatusSchema = Type.Enum(['created', 'updated', 'unchanged', 'failed']);
+export const BulkResponseSchema = Type.Object({
+  dryRun: Type.Boolean(),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  failed: Type.Integer(),
+  results: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      status: BulkStatusSchema,
+      id: Type.Optional(Type.String({ format: 'uuid' })),
+      errors: Type.Optional(
+        Type.Array(Type.Object({ pointer: Type.String(), message: Type.String() })),
+      ),
+    }),
+  ),
+});

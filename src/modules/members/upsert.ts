@@ -1,0 +1,149 @@
+import { type Kysely, sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Database } from '../../db/schema.js';
+import type { FieldError } from '../../http/problem.js';
+import { type AuditEventInput, diffChanges, recordAuditEvents } from '../audit/repository.js';
+import {
+  columnsOf,
+  documentOf,
+  type MemberDocument,
+  type MemberRow,
+  toDocument,
+  type ValidMemberInput,
+} from './document.js';
+import { today } from './validation.js';
+
+type Db = Kysely<Database>;
+
+/** A valid row to create or replace, identified by partner and externalRef. */
+export interface UpsertRow {
+  partnerCode: string;
+  externalRef: string;
+  input: ValidMemberInput;
+}
+
+export type UpsertPlan =
+  | { kind: 'created'; id: string; doc: MemberDocument; row: UpsertRow }
+  | { kind: 'updated'; id: string; doc: MemberDocument; before: MemberRow; row: UpsertRow }
+  | { kind: 'unchanged'; id: string; doc: MemberDocument; before: MemberRow; row: UpsertRow }
+  | { kind: 'iceTaken'; existingMemberId: string; existingPartnerCode: string; row: UpsertRow }
+  | { kind: 'invalid'; errors: FieldError[]; row: UpsertRow };
+
+const pairKey = (partnerCode: string, externalRef: string) => `${partnerCode}\u0000${externalRef}`;
+
+/**
+ * Classifies rows against the stored members in two set-based reads: what would be created,
+ * updated (a full replacement: fields not sent are cleared, `joinedOn` is kept unless sent) or
+ * left unchanged, and which rows take an ICE another member holds. Locks the matched rows when
+ * `lock` is set, so that the write that follows sees them as read.
+ */
+export async function planUpserts(db: Db, rows: UpsertRow[], lock: boolean): Promise<UpsertPlan[]> {
+  if (rows.length === 0) return [];
+  const existing = await selectByExternalRefs(db, rows, lock);
+  const byPair = new Map(existing.map((m) => [pairKey(m.partnerCode, m.externalRef ?? ''), m]));
+  const ices = [
+    ...new Set(rows.map((r) => r.input.ice).filter((v): v is string => typeof v === 'string')),
+  ];
+  const holders =
+    ices.length === 0
+      ? []
+      : await db
+          .selectFrom('members')
+          .select(['id', 'partnerCode', 'ice'])
+          .where(sql<boolean>`ice = any(${ices}::text[])`)
+          .execute();
+  const holderOf = new Map(holders.map((h) => [h.ice, h]));
+  const now = today();
+
+  return rows.map((row): UpsertPlan => {
+    const before = byPair.get(pairKey(row.partnerCode, row.externalRef));
+    const doc = toDocument({ ...row.input, externalRef: row.externalRef }, before?.joinedOn ?? now);
+    const holder = doc.ice === null ? undefined : holderOf.get(doc.ice);
+    if (holder && holder.id !== before?.id)
+      return {
+        kind: 'iceTaken',
+        existingMemberId: holder.id,
+        existingPartnerCode: holder.partnerCode,
+        row,
+      };
+    if (!before) return { kind: 'created', id: uuidv7(), doc, row };
+    if (before.withdrawnOn !== null && doc.joinedOn > before.withdrawnOn) {
+      const message = `must not be after the member's withdrawnOn (${before.withdrawnOn})`;
+      return { kind: 'invalid', errors: [{ pointer: '/joinedOn', message }], row };
+    }
+    const same = Object.keys(diffChanges(documentOf(before), doc)).length === 0;
+    if (same) return { kind: 'unchanged', id: before.id, doc, before, row };
+    return { kind: 'updated', id: before.id, doc, before, row };
+  });
+}
+
+async function selectByExternalRefs(db: Db, rows: UpsertRow[], lock: boolean) {
+  const codes = rows.map((r) => r.partnerCode);
+  const refs = rows.map((r) => r.externalRef);
+  let query = db
+    .selectFrom('members')
+    .selectAll()
+    .where(
+      sql<boolean>`(partner_code, external_ref) in (select * from unnest(${codes}::text[], ${refs}::text[]))`,
+    );
+  if (lock) query = query.orderBy('id').forUpdate();
+  return query.execute();
+}
+
+export interface UpsertOutcome {
+  row: MemberRow;
+  created: boolean;
+}
+
+/**
+ * Writes every created and updated plan in ONE insert … on conflict statement and records
+ * their audit events in one insert. A row another transaction inserted meanwhile turns into an
+ * update (the statement says which by `xmax = 0`).
+ */
+export async function applyUpserts(
+  db: Db,
+  actorKeyId: string,
+  plans: UpsertPlan[],
+): Promise<Map<UpsertPlan, UpsertOutcome>> {
+  const writes = plans.filter(
+    (p): p is Extract<UpsertPlan, { kind: 'created' | 'updated' }> =>
+      p.kind === 'created' || p.kind === 'updated',
+  );
+  const outcomes = new Map<UpsertPlan, UpsertOutcome>();
+  if (writes.length === 0) return outcomes;
+  const written = await db
+    .insertInto('members')
+    .values(writes.map((p) => ({ id: p.id, partnerCode: p.row.partnerCode, ...columnsOf(p.doc) })))
+    .onConflict((oc) =>
+      oc.columns(['partnerCode', 'externalRef']).doUpdateSet((eb) => ({
+        ...Object.fromEntries(
+          Object.keys(columnsOf(writes[0]!.doc)).map((column) => [
+            column,
+            eb.ref(`excluded.${column}` as 'excluded.name'),
+          ]),
+        ),
+        version: sql<number>`members.version + 1`,
+        updatedAt: sql<string>`now()`,
+      })),
+    )
+    .returningAll()
+    .returning(sql<boolean>`xmax = 0`.as('inserted'))
+    .execute();
+  const byPair = new Map(written.map((m) => [pairKey(m.partnerCode, m.externalRef ?? ''), m]));
+  const events: AuditEventInput[] = [];
+  for (const plan of writes) {
+    const { inserted, ...row } = byPair.get(pairKey(plan.row.partnerCode, plan.row.externalRef))!;
+    outcomes.set(plan, { row, created: inserted });
+    const before = plan.kind === 'updated' ? documentOf(plan.before) : {};
+    events.push({
+      actorKeyId,
+      entity: 'member',
+      entityId: row.id,
+      action: inserted ? 'created' : 'updated',
+      partnerCode: row.partnerCode,
+      changes: diffChanges(before, documentOf(row)),
+    });
+  }
+  await recordAuditEvents(db, events);
+  return outcomes;
+}

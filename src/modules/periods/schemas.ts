@@ -1,0 +1,31 @@
+import { Type } from 'typebox';
+import { badRequest } from '../../http/problem.js';
+import { InvalidPeriodError, PERIOD_PATTERN, type Period, parsePeriod } from './period.js';
+
+export const PeriodParam = Type.String({
+  pattern: PERIOD_PATTERN,
+  description: '`YYYY`, `YYYYQn` or `YYYY-MM`',
+  examples: ['2025', '2025Q1', '2025-03'],
+});
+
+export const PeriodLockSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  period: Type.String(),
+  start: Type.String({ format: 'date', description: 'First day of the period' }),
+  end: Type.String({ format: 'date', description: 'Last day of the period' }),
+  partnerCode: Type.Union([Type.String(), Type.Null()], {
+    description: 'The partner the lock binds; null: every partner',
+  }),
+  createdBy: Type.Union([Type.String(), Type.Null()], { description: 'The API key that locked' }),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+/** A period from a query or path parameter; a 400 naming the parameter when it is not one. */
+export function periodParameter(text: string, parameter: string): Period {
+  try {
+    return parsePeriod(text);
+  } catch (error) {
+    if (!(error instanceof InvalidPeriodError)) throw error;
+    throw badRequest(`The ${parameter} is not a period.`, [{ parameter, message: error.message }]);
+  }
+}
