@@ -9,14 +9,18 @@ import { registerOpenApi } from './http/openapi.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
 import { validatorCompiler } from './http/validation.js';
 import { loggerOptions } from './logger.js';
+import { activityRoutes } from './modules/activities/routes.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
+import { assessmentRoutes } from './modules/assessments/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { gridRoutes } from './modules/grids/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { kpiRoutes } from './modules/kpis/routes.js';
 import { kpiValueRoutes } from './modules/kpis/values-routes.js';
 import { memberRoutes } from './modules/members/routes.js';
 import { partnerRoutes } from './modules/partners/routes.js';
 import { periodRoutes } from './modules/periods/routes.js';
+import { reportRoutes } from './modules/reports/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -71,5 +75,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(kpiRoutes);
   await app.register(kpiValueRoutes);
   await app.register(periodRoutes);
+  await app.register(activityRoutes);
+  await app.register(gridRoutes);
+  await app.register(assessmentRoutes);
+  await app.register(reportRoutes);
   return app;
 }

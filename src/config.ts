@@ -16,6 +16,18 @@ const EnvSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30000 }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10000 }),
   JAHIZ_PROGRAMME_START: Type.String({ format: 'date', default: '2023-01-01' }),
+  IATI_ACTIVITY_ID: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    default: 'XX-JAHIZ-EXPORT-READINESS',
+  }),
+  IATI_REPORTING_ORG_REF: Type.String({ minLength: 1, maxLength: 200, default: 'XX-JAHIZ' }),
+  IATI_REPORTING_ORG_NAME: Type.String({ minLength: 1, maxLength: 500, default: 'ASMEX' }),
+  IATI_TITLE: Type.String({
+    minLength: 1,
+    maxLength: 500,
+    default: 'Export readiness programme ASMEX / SIPPO / GIZ',
+  }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -32,6 +44,8 @@ export interface Config {
   requestTimeoutMs: number;
   shutdownGraceMs: number;
   programmeStart: string;
+  /** IATI export: the programme's activity identifier, publisher and title. */
+  iati: { activityId: string; reportingOrgRef: string; reportingOrgName: string; title: string };
 }
 
 export class ConfigError extends Error {}
@@ -73,6 +87,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     programmeStart: e.JAHIZ_PROGRAMME_START,
+    iati: {
+      activityId: e.IATI_ACTIVITY_ID,
+      reportingOrgRef: e.IATI_REPORTING_ORG_REF,
+      reportingOrgName: e.IATI_REPORTING_ORG_NAME,
+      title: e.IATI_TITLE,
+    },
   };
 }
 

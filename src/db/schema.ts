@@ -1,11 +1,15 @@
+import type { ActivitiesTable } from './tables/activities.js';
 import type { ApiKeysTable } from './tables/api-keys.js';
+import type { AssessmentsTable } from './tables/assessments.js';
 import type { AuditEventsTable } from './tables/audit-events.js';
+import type { GridsTable } from './tables/grids.js';
 import type { IdempotencyKeysTable } from './tables/idempotency-keys.js';
 import type { PeriodLocksTable } from './tables/kpi-period-locks.js';
 import type { KpiTargetsTable } from './tables/kpi-targets.js';
 import type { KpiValuesTable } from './tables/kpi-values.js';
 import type { KpisTable } from './tables/kpis.js';
 import type { MembersTable } from './tables/members.js';
+import type { ParticipationsTable } from './tables/participations.js';
 import type { PartnersTable } from './tables/partners.js';
 
 /**
@@ -13,13 +17,17 @@ import type { PartnersTable } from './tables/partners.js';
  * snake_case in SQL (Kysely's CamelCasePlugin translates).
  */
 export interface Database {
+  activities: ActivitiesTable;
   apiKeys: ApiKeysTable;
+  assessments: AssessmentsTable;
   auditEvents: AuditEventsTable;
+  grids: GridsTable;
   idempotencyKeys: IdempotencyKeysTable;
   kpis: KpisTable;
   kpiTargets: KpiTargetsTable;
   kpiValues: KpiValuesTable;
   members: MembersTable;
   periodLocks: PeriodLocksTable;
+  participations: ParticipationsTable;
   partners: PartnersTable;
 }

@@ -67,14 +67,8 @@ export async function registerOpenApi(app: FastifyInstance) {
           description: 'Trainings, trade fairs, B2B missions, coaching, awareness',
         },
         { name: 'reports', description: 'KPI reports: JSON, CSV, IATI 2.03 XML and SVG charts' },
-        {
-          name: 'grids',
-          description: 'Readiness grids: versioned, frozen once published (scoring.md)',
-        },
-        {
-          name: 'assessments',
-          description: 'Assessments of members on a grid, and their readiness',
-        },
+        { name: 'grids', description: 'Readiness grids, versioned, frozen once published' },
+        { name: 'assessments', description: 'Assessments of members, and their readiness' },
       ],
     },
     refResolver: {

@@ -1,0 +1,149 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { partnerScope } from '../../http/auth.js';
+import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
+import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { createActivity, getActivity, patchActivity, toActivity } from './commands.js';
+import { listActivities, participantsOf } from './repository.js';
+import {
+  ActivityListQuery,
+  ActivityParams,
+  ActivityPatchSchema,
+  ActivitySchema,
+  NewActivitySchema,
+} from './schemas.js';
+
+const tags = ['activities'];
+/**
+ * Activities name the members that took part; reporting keys read aggregates (reports) only,
+ * never these routes.
+ */
+const allow: ('admin' | 'partner')[] = ['admin', 'partner'];
+
+/** The body is validated with the rules in one pass; other parts are refused as usual. */
+function rethrowNonBodyErrors(request: FastifyRequest) {
+  const error = request.validationError as (Error & { validationContext?: string }) | undefined;
+  if (error && error.validationContext !== 'body') throw error;
+}
+
+export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // RFC 7396 patches arrive as application/merge-patch+json (parsers are per plugin).
+  app.addContentTypeParser(
+    'application/merge-patch+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+
+  app.post(
+    '/v1/activities',
+    {
+      config: { allow },
+      attachValidation: true,
+      schema: {
+        operationId: 'createActivity',
+        tags,
+        summary: 'Record an activity and its participants',
+        description:
+          'Admin keys must give `partnerCode`; a partner key records for its own partner ' +
+          '(another → 403) and may list its own members only. A participant the key cannot ' +
+          'see → 400 pointing at `/participants/{i}/memberId`. An activity starting in a ' +
+          'period locked for its partner or a participant’s partner → 409 `period-locked`.',
+        body: NewActivitySchema,
+        response: { 201: ActivitySchema },
+      },
+    },
+    async (request, reply) => {
+      rethrowNonBodyErrors(request);
+      const stored = await app.db
+        .transaction()
+        .execute((trx) => createActivity(trx, request.principal, request.body));
+      setVersionTag(reply, stored.row.version);
+      return reply.status(201).send(toActivity(stored));
+    },
+  );
+
+  app.get(
+    '/v1/activities',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'listActivities',
+        tags,
+        summary: 'List activities, filtered, in creation order',
+        description:
+          "A partner key lists its own partner's activities only. `from`/`to` select by start.",
+        querystring: ActivityListQuery,
+        response: { 200: PageSchema(ActivitySchema) },
+      },
+    },
+    async (request) => {
+      const after = decodeCursor(request.query.cursor, 1)?.[0];
+      const rows = await listActivities(
+        app.db,
+        partnerScope(request),
+        request.query,
+        after === undefined ? undefined : String(after),
+      );
+      const page = toPage(rows, request.query.limit, (a) => [a.id]);
+      const participants = await participantsOf(
+        app.db,
+        page.data.map((a) => a.id),
+      );
+      return {
+        data: page.data.map((row) =>
+          toActivity({ row, participants: participants.get(row.id) ?? [] }),
+        ),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/activities/:id',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'getActivity',
+        tags,
+        summary: 'Get one activity',
+        params: ActivityParams,
+        response: { 200: ActivitySchema },
+      },
+    },
+    async (request, reply) => {
+      const stored = await getActivity(app.db, request.principal, request.params.id);
+      setVersionTag(reply, stored.row.version);
+      return toActivity(stored);
+    },
+  );
+
+  app.patch(
+    '/v1/activities/:id',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'patchActivity',
+        tags,
+        summary: 'Change an activity (JSON merge patch, If-Match required)',
+        description:
+          'Body: `application/merge-patch+json` (or `application/json`). `participants`, when ' +
+          'sent, replaces the whole list. `If-Match` is required: missing → 428, stale → 412. ' +
+          '`partnerCode` cannot change.',
+        params: ActivityParams,
+        headers: IfMatchHeaders,
+        body: ActivityPatchSchema,
+        response: { 200: ActivitySchema },
+      },
+    },
+    async (request, reply) => {
+      const expected = expectedVersion(request);
+      const stored = await app.db
+        .transaction()
+        .execute((trx) =>
+          patchActivity(trx, request.principal, request.params.id, request.body, expected),
+        );
+      setVersionTag(reply, stored.row.version);
+      return toActivity(stored);
+    },
+  );
+};

@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { submittedHistory } from './repository.js';
+import type { Readiness } from './schemas.js';
+
+/**
+ * A member's readiness: every submitted assessment oldest first, and the current one, the last
+ * of them (latest assessedOn, then latest submission; api.md). An INCOMPLETE latest assessment
+ * is current as INCOMPLETE: the programme sees that the last visit could not conclude.
+ */
+export async function readinessOf(db: Kysely<Database>, memberId: string): Promise<Readiness> {
+  const rows = await submittedHistory(db, memberId);
+  const history = rows.map((r) => ({
+    assessmentId: r.assessmentId,
+    assessedOn: r.assessedOn,
+    submittedAt: r.submittedAt as string,
+    gridCode: r.gridCode,
+    gridVersion: r.gridVersion,
+    category: r.category as string,
+    score: r.score as number,
+    rescoredFrom: r.rescoredFrom,
+  }));
+  const last = history[history.length - 1];
+  return {
+    current: last
+      ? {
+          assessmentId: last.assessmentId,
+          assessedOn: last.assessedOn,
+          category: last.category,
+          score: last.score,
+        }
+      : null,
+    history,
+  };
+}

@@ -1,0 +1,129 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Database } from '../../db/schema.js';
+import type { GridStatus, GridsTable } from '../../db/tables/grids.js';
+import { HttpProblem, notFound } from '../../http/problem.js';
+import type { GridDefinition } from './definition.js';
+import type { Grid } from './schemas.js';
+
+type Db = Kysely<Database>;
+export type GridRow = Selectable<GridsTable>;
+
+export function toGrid(row: GridRow): Grid {
+  const { code: _code, ...definition } = row.definition;
+  return {
+    id: row.id,
+    code: row.code,
+    version: row.version,
+    status: row.status,
+    ...definition,
+    revision: row.revision,
+    publishedAt: row.publishedAt,
+    retiredAt: row.retiredAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export async function findGrid(db: Db, id: string, forUpdate = false) {
+  let query = db.selectFrom('grids').selectAll().where('id', '=', id);
+  if (forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** The grid, or 404: grids are public to every key, so there is no tenancy to check. */
+export async function loadGrid(db: Db, id: string, forUpdate = false): Promise<GridRow> {
+  const row = await findGrid(db, id, forUpdate);
+  if (!row) throw notFound(`There is no grid ${id}.`);
+  return row;
+}
+
+/** 409 for a grid whose status forbids the operation. */
+export function gridStatusConflict(grid: GridRow, detail: string) {
+  return new HttpProblem({
+    status: 409,
+    slug: 'grid-status',
+    detail: `Grid ${grid.code} v${grid.version} is ${grid.status}: ${detail}`,
+    extensions: { gridStatus: grid.status },
+  });
+}
+
+export async function listGrids(
+  db: Db,
+  filters: { code?: string | undefined; status?: GridStatus | undefined; limit: number },
+  after: { code: string; version: number } | undefined,
+) {
+  let query = db.selectFrom('grids').selectAll();
+  if (filters.code !== undefined) query = query.where('code', '=', filters.code);
+  if (filters.status !== undefined) query = query.where('status', '=', filters.status);
+  if (after !== undefined) {
+    query = query.where(sql<boolean>`(code, version) > (${after.code}, ${after.version})`);
+  }
+  return query
+    .orderBy('code')
+    .orderBy('version')
+    .limit(filters.limit + 1)
+    .execute();
+}
+
+/** The highest version of a code and the id of its draft, if any; undefined for a new code. */
+export async function codeState(db: Db, code: string) {
+  const rows = await db
+    .selectFrom('grids')
+    .select(['id', 'version', 'status'])
+    .where('code', '=', code)
+    .orderBy('version', 'desc')
+    .execute();
+  if (rows.length === 0) return undefined;
+  return {
+    highestVersion: rows[0]!.version,
+    draftId: rows.find((r) => r.status === 'draft')?.id,
+  };
+}
+
+export async function insertDraft(db: Db, definition: GridDefinition, version: number) {
+  return db
+    .insertInto('grids')
+    .values({
+      id: uuidv7(),
+      code: definition.code,
+      version,
+      status: 'draft',
+      definition: JSON.stringify(definition),
+      publishedAt: null,
+      retiredAt: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+const bump = {
+  revision: sql<number>`revision + 1`,
+  updatedAt: sql<string>`now()`,
+};
+
+export async function updateDraft(db: Db, id: string, definition: GridDefinition) {
+  return db
+    .updateTable('grids')
+    .set({ definition: JSON.stringify(definition), ...bump })
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Moves a grid from one status to the next; undefined when it is no longer in `from`. */
+export async function changeStatus(db: Db, id: string, from: GridStatus, to: GridStatus) {
+  return db
+    .updateTable('grids')
+    .set({
+      status: to,
+      ...(to === 'published' ? { publishedAt: sql<string>`now()` } : {}),
+      ...(to === 'retired' ? { retiredAt: sql<string>`now()` } : {}),
+      ...bump,
+    })
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .returningAll()
+    .executeTakeFirst();
+}

@@ -1,0 +1,80 @@
+import { type Static, Type } from 'typebox';
+import { PageQuery } from '../../http/pagination.js';
+import { CodeSchema, GRID_LIMITS, GridDefinitionSchema, MemberTypeSchema } from './definition.js';
+import { AnswerSchema } from './scoring.js';
+
+export const GridStatusSchema = Type.Union(
+  [Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')],
+  {
+    description:
+      '`draft` (editable), `published` (frozen; assessments may use it), `retired` (frozen; no new assessments).',
+  },
+);
+
+/** The definition's fields; `code` comes first in the grid, next to `version`. */
+const { code: _code, ...definitionFields } = GridDefinitionSchema.properties;
+
+const timestamp = Type.String({ format: 'date-time' });
+const nullableTimestamp = Type.Union([timestamp, Type.Null()]);
+
+export const GridSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    code: CodeSchema,
+    version: Type.Integer({
+      minimum: 1,
+      description: 'Version number of the grid within its code (1, 2, …).',
+    }),
+    status: GridStatusSchema,
+    ...definitionFields,
+    revision: Type.Integer({
+      description:
+        'Bumped on every change of this record (edit, publish, retire); the `ETag` is `"<revision>"`. Distinct from `version`, the grid version number.',
+    }),
+    publishedAt: nullableTimestamp,
+    retiredAt: nullableTimestamp,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  },
+  { additionalProperties: false },
+);
+export type Grid = Static<typeof GridSchema>;
+
+export const GridParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const GridListQuery = Type.Object(
+  {
+    ...PageQuery,
+    code: Type.Optional(CodeSchema),
+    status: Type.Optional(GridStatusSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** Enough for every criterion of the largest grid allowed. */
+export const MAX_ANSWERS = GRID_LIMITS.dimensions * GRID_LIMITS.criteriaPerDimension;
+
+export const AnswersSchema = Type.Array(AnswerSchema, {
+  maxItems: MAX_ANSWERS,
+  description: 'At most one answer per criterion, in any order.',
+});
+
+export const HsCodeSchema = Type.String({
+  pattern: '^[0-9]{6}$',
+  description: 'A 6-digit HS subheading, e.g. `091020`.',
+});
+
+export const EvaluateBodySchema = Type.Object(
+  {
+    answers: AnswersSchema,
+    memberType: Type.Optional(MemberTypeSchema),
+    hsCodes: Type.Optional(
+      Type.Array(HsCodeSchema, {
+        maxItems: 100,
+        description: 'The products of the member to imagine; needs `memberType`.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type EvaluateBody = Static<typeof EvaluateBodySchema>;

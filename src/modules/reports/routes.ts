@@ -1,0 +1,150 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { notFound } from '../../http/problem.js';
+import { partnerCodes } from '../members/access.js';
+import { kpiChartSvg } from './chart.js';
+import { reportCsv } from './csv.js';
+import { iatiXml } from './iati.js';
+import { buildReport } from './report.js';
+import { type ReportQuery, reportRequest } from './request.js';
+import { ChartParams, ChartQuerySchema, ReportQuerySchema, ReportSchema } from './schemas.js';
+
+const tags = ['reports'];
+/** Reports are aggregates: no personal data, so reporting keys read them too. */
+const allow: ('admin' | 'partner' | 'reporting')[] = ['admin', 'partner', 'reporting'];
+
+/** A response that is a document of another type than JSON, for the contract. */
+const documentResponse = (type: string, description: string) => ({
+  200: { description, content: { [type]: { schema: { type: 'string' } } } },
+});
+
+/** A file name made of the query's period, safe in a header. */
+const fileName = (period: string, extension: string) =>
+  `kpis-${period.replace(/[^0-9A-Za-z-]/g, '_')}.${extension}`;
+
+async function knownCodes(app: FastifyInstance) {
+  const kpis = await app.db.selectFrom('kpis').select('code').execute();
+  return { kpis: new Set(kpis.map((k) => k.code)), partners: await partnerCodes(app.db) };
+}
+
+/** The report a request asks for, within what its key may see. */
+export async function reportFor(app: FastifyInstance, request: FastifyRequest, query: ReportQuery) {
+  const checked = reportRequest(query, request.principal, await knownCodes(app));
+  return buildReport(app.db, checked, app.config.programmeStart);
+}
+
+export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/reports/kpis',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'reportKpis',
+        tags,
+        summary: 'KPI report: baseline, target, actual and achievement per KPI, period and group',
+        description:
+          'Computed KPIs are evaluated as of each period’s last day from the registry, ' +
+          'assessments and activities (kpis.md); reported KPIs are summed across partners ' +
+          '(percentages: Σ numerators / Σ denominators × 100). A partner key sees its own ' +
+          'partner’s figures only (another `partner` → 403).',
+        querystring: ReportQuerySchema,
+        response: { 200: ReportSchema },
+      },
+    },
+    async (request) => reportFor(app, request, request.query),
+  );
+
+  app.get(
+    '/v1/reports/kpis.csv',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'reportKpisCsv',
+        tags,
+        summary: 'The KPI report as CSV (Excel-ready)',
+        description:
+          'Same query and rows as GET /v1/reports/kpis: one line per KPI × period × ' +
+          'disaggregation, with the KPI code and French name, a column per dimension asked ' +
+          'for, unit, baseline, target, actual and achievement. RFC 4180 (comma, CRLF), UTF-8 ' +
+          'with a byte-order mark so that Excel shows accents right.',
+        querystring: ReportQuerySchema,
+        response: documentResponse('text/csv', 'The report, one line per row'),
+      },
+    },
+    async (request, reply) => {
+      const report = await reportFor(app, request, request.query);
+      return reply
+        .type('text/csv; charset=utf-8; header=present')
+        .header(
+          'content-disposition',
+          `attachment; filename="${fileName(request.query.period, 'csv')}"`,
+        )
+        .send(reportCsv(report));
+    },
+  );
+
+  app.get(
+    '/v1/reports/iati.xml',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'reportIati',
+        tags,
+        summary: 'The programme and its KPI results as IATI 2.03 XML',
+        description:
+          'One `iati-activity` for the programme (identifier, publisher and title from the ' +
+          '`IATI_*` settings) with one `result` per KPI: its `indicator` (measure 1 unit, 2 ' +
+          'percentage, 5 qualitative), `baseline`, a `period` per report period with `target`s ' +
+          'and `actual`s (breakdowns as `dimension`s) and the end-of-programme target as a ' +
+          'period of its own. Same query as GET /v1/reports/kpis.',
+        querystring: ReportQuerySchema,
+        response: documentResponse('application/xml', 'IATI activity XML, version 2.03'),
+      },
+    },
+    async (request, reply) => {
+      const report = await reportFor(app, request, request.query);
+      const partners = await app.db
+        .selectFrom('partners')
+        .select(['code', 'name'])
+        .orderBy('code')
+        .execute();
+      const xml = iatiXml(
+        report,
+        partners.filter((p) => report.partner === null || p.code === report.partner),
+        { ...app.config.iati, programmeStart: app.config.programmeStart },
+        new Date(),
+      );
+      return reply.type('application/xml; charset=utf-8').send(xml);
+    },
+  );
+
+  app.get(
+    '/v1/reports/kpis/:code/chart.svg',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'reportKpiChart',
+        tags,
+        summary: 'Target against actual per period, as an SVG bar chart',
+        description:
+          'The total row of each period (or the partner’s figure with `partner`) as grouped ' +
+          'bars, labelled with the values, ready to paste into a report.',
+        params: ChartParams,
+        querystring: ChartQuerySchema,
+        response: documentResponse('image/svg+xml', 'An SVG image'),
+      },
+    },
+    async (request, reply) => {
+      const { code } = request.params;
+      const known = await knownCodes(app);
+      if (!known.kpis.has(code)) throw notFound(`There is no KPI ${code}.`);
+      const checked = reportRequest({ ...request.query, kpi: code }, request.principal, known);
+      const report = await buildReport(app.db, { ...checked, by: [] }, app.config.programmeStart);
+      const kpi = report.kpis[0];
+      if (!kpi) throw notFound(`There is no KPI ${code}.`);
+      return reply
+        .type('image/svg+xml; charset=utf-8')
+        .send(kpiChartSvg(kpi, report.rows, report.partner));
+    },
+  );
+};
