@@ -5,8 +5,11 @@ import type { DatabaseHandle, Db } from './db/database.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerRateLimit } from './http/rate-limit.js';
 import { generateRequestId, registerRequestId } from './http/request-id.js';
+import { registerSecurity } from './http/security.js';
 import { validatorCompiler } from './http/validation.js';
 import { loggerOptions } from './logger.js';
 import { activityRoutes } from './modules/activities/routes.js';
@@ -63,9 +66,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerRequestId(app);
   registerErrorHandling(app);
+  // Headers, CORS and load shedding before authentication; limits after it (keyed by API key).
+  await registerSecurity(app);
   registerAuth(app);
+  await registerRateLimit(app);
   registerIdempotency(app);
   await registerOpenApi(app);
+  await registerMetrics(app);
 
   await app.register(healthRoutes);
   await app.register(partnerRoutes);
@@ -76,8 +83,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(kpiValueRoutes);
   await app.register(periodRoutes);
   await app.register(activityRoutes);
+  await app.register(reportRoutes);
   await app.register(gridRoutes);
   await app.register(assessmentRoutes);
-  await app.register(reportRoutes);
   return app;
 }

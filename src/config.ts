@@ -1,6 +1,9 @@
 import { Ajv } from 'ajv';
 import { type Static, Type } from 'typebox';
 
+/** Comma-separated origins (`https://app.example.org`), no paths; empty allows none. */
+const ORIGIN_LIST = '^(https?://[^/,\\s]+(\\s*,\\s*https?://[^/,\\s]+)*)?$';
+
 /** Environment variables the service reads, with their defaults (api.md → Operations). */
 const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
@@ -28,6 +31,11 @@ const EnvSchema = Type.Object({
     maxLength: 500,
     default: 'Export readiness programme ASMEX / SIPPO / GIZ',
   }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  CORS_ORIGINS: Type.String({ pattern: ORIGIN_LIST, default: '' }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 1000 }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 0, default: 60000 }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -46,6 +54,15 @@ export interface Config {
   programmeStart: string;
   /** IATI export: the programme's activity identifier, publisher and title. */
   iati: { activityId: string; reportingOrgRef: string; reportingOrgName: string; title: string };
+  /** How long a request waits for a free database connection before it is answered 503. */
+  dbConnectTimeoutMs: number;
+  /** Browser origins allowed to call the API (CORS); empty: none. */
+  corsOrigins: string[];
+  /** Mean event-loop delay above which requests are answered 503; 0 disables. */
+  maxEventLoopDelayMs: number;
+  /** Requests per window per API key (or client address); 0 disables. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +110,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reportingOrgName: e.IATI_REPORTING_ORG_NAME,
       title: e.IATI_TITLE,
     },
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    rateLimitMax: e.RATE_LIMIT_MAX,
+    rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
   };
 }
 

@@ -16,7 +16,8 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax' | 'statementTimeoutMs'>;
+type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax' | 'statementTimeoutMs'> &
+  Partial<Pick<Config, 'dbConnectTimeoutMs'>>;
 
 /** One code path for both modes: Kysely's PostgresDialect over a pg pool. */
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
@@ -49,7 +50,8 @@ function openPostgres(url: string, config: DatabaseConfig) {
   const pool = new pg.Pool({
     connectionString: url,
     max: config.dbPoolMax,
-    connectionTimeoutMillis: 5_000,
+    // A request waiting longer than this for a connection is answered 503, not left hanging.
+    connectionTimeoutMillis: config.dbConnectTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: config.statementTimeoutMs,
     application_name: 'jahiz',
@@ -57,6 +59,8 @@ function openPostgres(url: string, config: DatabaseConfig) {
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // Nor may a client in use: its query fails (503) and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return { pool, mode: 'postgres' as const, afterClose: async () => {} };
 }
 

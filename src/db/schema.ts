@@ -11,6 +11,7 @@ import type { KpisTable } from './tables/kpis.js';
 import type { MembersTable } from './tables/members.js';
 import type { ParticipationsTable } from './tables/participations.js';
 import type { PartnersTable } from './tables/partners.js';
+import type { RateLimitBucketsTable } from './tables/rate-limit-buckets.js';
 
 /**
  * Every table the service reads or writes, by name. Column names are camelCase here and
@@ -27,7 +28,8 @@ export interface Database {
   kpiTargets: KpiTargetsTable;
   kpiValues: KpiValuesTable;
   members: MembersTable;
-  periodLocks: PeriodLocksTable;
   participations: ParticipationsTable;
   partners: PartnersTable;
+  periodLocks: PeriodLocksTable;
+  rateLimitBuckets: RateLimitBucketsTable;
 }

@@ -93,7 +93,9 @@ function databaseProblem(error: Error & { code?: string }): HttpProblem | undefi
   const unavailable =
     UNAVAILABLE_CODES.has(code) ||
     code.startsWith('08') ||
-    /timeout exceeded when trying to connect|Connection terminated/i.test(error.message);
+    /timeout exceeded when trying to connect|Connection terminated|not queryable/i.test(
+      error.message,
+    );
   if (!unavailable) return undefined;
   return new HttpProblem({
     status: 503,

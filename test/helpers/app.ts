@@ -52,6 +52,8 @@ export async function startTestApp(
   const config = loadConfig({
     JAHIZ_ADMIN_KEY: ADMIN_KEY,
     LOG_LEVEL: 'info',
+    // Load shedding follows the machine's load, not the request: off unless a test turns it on.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...place.env,
     ...env,
   });

@@ -1,0 +1,8 @@
+/** One caller's request count in its current fixed window (src/http/rate-limit.ts). */
+export interface RateLimitBucketsTable {
+  /** `key:<api key id>` or `ip:<client address>`. */
+  key: string;
+  /** Start of the window, milliseconds since the epoch on the database's clock. */
+  windowStartMs: number;
+  hits: number;
+}

@@ -1,0 +1,208 @@
+import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { HttpProblem } from './problem.js';
+
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Per-caller request limits (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS) on every /v1 route,
+ * counted in PostgreSQL so that all instances behind a load balancer share one budget per API
+ * key. Registered after authentication: a caller is its API key id; a request without one (no
+ * /v1 route today) would be counted by client address. Health, docs, OpenAPI and metrics are
+ * not limited. Responses carry the IETF draft `RateLimit-*` headers; a refused one is a 429
+ * problem with `Retry-After`.
+ */
+export async function registerRateLimit(app: FastifyInstance) {
+  const { rateLimitMax: max, rateLimitWindowMs: timeWindow } = app.config;
+  if (max <= 0 || timeWindow <= 0) return;
+  await app.register(rateLimit, {
+    max,
+    timeWindow,
+    store: postgresStore(app),
+    keyGenerator: callerKey,
+    allowList: (request) => !request.routeOptions.url?.startsWith('/v1'),
+    enableDraftSpec: true,
+    // A fault of the counter must not take the API down with it: the request goes on.
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) => {
+      const seconds = String(Math.max(1, Math.ceil(context.ttl / 1000)));
+      return new HttpProblem({
+        status: 429,
+        slug: 'rate-limited',
+        detail: `More than ${context.max} requests in the window; retry in ${seconds} s.`,
+        headers: { 'retry-after': seconds },
+      });
+    },
+  });
+  startPurging(app, timeWindow);
+}
+
+function callerKey(request: FastifyRequest): string {
+  return request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`;
+}
+
+/** How often an instance adds the requests it counted locally to the shared counters. */
+const FLUSH_INTERVAL_MS = 1000;
+/**
+ * How close to its limit a caller is counted in the database on every request again: a tenth
+ * of the limit, and never less than this (so small limits are always exact).
+ */
+const EXACT_ZONE_MIN = 50;
+
+interface Bucket {
+  windowMs: number;
+  /** Start of the caller's window on the database's clock, as the database last answered. */
+  started: number;
+  /** The shared count the database last answered (this instance's flushed hits included). */
+  shared: number;
+  /** Requests counted here and not yet added to the database. */
+  pending: number;
+}
+
+/**
+ * The plugin's store contract. A caller's first request of a window, and every request once it
+ * is within a tenth of its limit, is counted by one atomic upsert (as all instances agree on
+ * it). Far from the limit, requests are counted in memory and added to the shared counter once a
+ * second: measured (bench/RESULTS.md), one write per request cut the throughput of a simple read
+ * by more than half. The cost: instances see each other's hits up to a second late, so a caller
+ * spread over several instances may pass its limit by what the others counted in the last
+ * second, beyond the margin of a tenth; with one instance, counts stay exact.
+ */
+function postgresStore(app: FastifyInstance) {
+  const { db, log } = app;
+  const buckets = new Map<string, Bucket>();
+  let clockOffsetMs = 0;
+  const dbNow = () => Date.now() + clockOffsetMs;
+
+  const remember = (key: string, windowMs: number, counted: CountedHit) => {
+    clockOffsetMs = counted.now - Date.now();
+    const bucket = buckets.get(key);
+    if (!bucket || bucket.started !== counted.started) {
+      buckets.set(key, { windowMs, started: counted.started, shared: counted.current, pending: 0 });
+    } else {
+      bucket.shared = Math.max(bucket.shared, counted.current);
+    }
+  };
+
+  const flush = async () => {
+    const now = dbNow();
+    const writes: Promise<void>[] = [];
+    for (const [key, bucket] of buckets) {
+      // Hits of a window that has ended no longer matter to anybody.
+      if (now >= bucket.started + bucket.windowMs) {
+        buckets.delete(key);
+        continue;
+      }
+      const hits = bucket.pending;
+      if (hits === 0) continue;
+      bucket.pending = 0;
+      writes.push(
+        countHit(db, key, bucket.windowMs, hits).then(
+          (counted) => remember(key, bucket.windowMs, counted),
+          (error: Error) => {
+            bucket.pending += hits;
+            log.warn({ err: error }, 'rate-limit counter unavailable; flush deferred');
+          },
+        ),
+      );
+    }
+    await Promise.all(writes);
+  };
+  const timer = setInterval(() => void flush(), FLUSH_INTERVAL_MS).unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await flush();
+  });
+
+  return class PostgresRateLimitStore implements FastifyRateLimitStore {
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+      max: number,
+    ) {
+      const bucket = buckets.get(key);
+      const now = dbNow();
+      const exactZone = Math.max(EXACT_ZONE_MIN, Math.ceil(max / 10));
+      if (
+        bucket &&
+        now < bucket.started + bucket.windowMs &&
+        bucket.shared + bucket.pending + 1 < max - exactZone
+      ) {
+        bucket.pending += 1;
+        callback(null, {
+          current: bucket.shared + bucket.pending,
+          ttl: bucket.started + bucket.windowMs - now,
+        });
+        return;
+      }
+      // This request and what was counted here meanwhile, in the database now.
+      const hits = 1 + (bucket?.pending ?? 0);
+      if (bucket) bucket.pending = 0;
+      countHit(db, key, timeWindow, hits).then(
+        (counted) => {
+          remember(key, timeWindow, counted);
+          callback(null, { current: counted.current, ttl: counted.ttl });
+        },
+        (error: Error) => {
+          if (bucket) bucket.pending += hits - 1;
+          log.warn({ err: error }, 'rate-limit counter unavailable; request not limited');
+          callback(error);
+        },
+      );
+    }
+
+    child() {
+      return this;
+    }
+  };
+}
+
+interface CountedHit {
+  current: number;
+  ttl: number;
+  /** The window's start and the time of the count, on the database's clock (ms). */
+  started: number;
+  now: number;
+}
+
+/**
+ * Counts `hits` requests in the caller's fixed window, which opens at its first request and
+ * lasts `windowMs` (on the database's clock, so that instances agree); a later request opens a
+ * new one.
+ */
+export async function countHit(
+  db: Db,
+  key: string,
+  windowMs: number,
+  hits = 1,
+): Promise<CountedHit> {
+  const nowMs = sql<number>`(extract(epoch from statement_timestamp()) * 1000)::bigint`;
+  const open = sql<boolean>`b.window_start_ms + ${windowMs}::bigint > excluded.window_start_ms`;
+  const { rows } = await sql<{ hits: number; started: number; now: number }>`
+    insert into rate_limit_buckets as b (key, window_start_ms, hits)
+    values (${key}, ${nowMs}, ${hits})
+    on conflict (key) do update set
+      hits = case when ${open} then b.hits + excluded.hits else excluded.hits end,
+      window_start_ms = case when ${open} then b.window_start_ms else excluded.window_start_ms end
+    returning b.hits as hits, b.window_start_ms as started, ${nowMs} as now`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error('rate-limit upsert returned no row');
+  const started = Number(row.started);
+  const now = Number(row.now);
+  return { current: row.hits, ttl: Math.max(0, started + windowMs - now), started, now };
+}
+
+/** Drops the rows of callers idle for more than a window, hourly. */
+function startPurging(app: FastifyInstance, windowMs: number) {
+  const timer = setInterval(() => {
+    sql`delete from rate_limit_buckets
+        where window_start_ms < (extract(epoch from now()) * 1000)::bigint - ${windowMs}::bigint`
+      .execute(app.db)
+      .catch((error: unknown) => app.log.warn({ err: error }, 'rate-limit purge failed'));
+  }, PURGE_INTERVAL_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+}
