@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem, sendProblem, statusTitle } from './problem.js';
 import { toFieldErrors } from './validation.js';
 
@@ -26,6 +26,28 @@ export function registerErrorHandling(app: FastifyInstance) {
   );
 }
 
+/**
+ * Errors Fastify meets before any route runs (a path segment longer than the router allows, a
+ * malformed URL): problem documents too, without echoing the URL. Wired as `frameworkErrors`.
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const status = error.statusCode ?? 400;
+  request.log.info({ status, code: error.code }, 'request refused');
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  return sendProblem(
+    reply,
+    new HttpProblem({
+      status,
+      slug: tooLong ? 'uri-too-long' : 'bad-request',
+      detail: tooLong ? 'A path segment is longer than allowed.' : 'The URL is malformed.',
+    }),
+  );
+}
+
 function toProblem(error: FastifyError, request: FastifyRequest): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error.validation) {
@@ -35,6 +57,8 @@ function toProblem(error: FastifyError, request: FastifyRequest): HttpProblem {
       slug: 'validation',
       detail: `The request ${error.validationContext ?? 'body'} is invalid: ${errors.length} problem(s).`,
       errors,
+      // Tells a refusal by the documented schema apart from one by a domain rule (same type).
+      extensions: { source: 'schema' },
     });
   }
   const database = databaseProblem(error) ?? constraintProblem(error);

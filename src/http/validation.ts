@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
-import type { FieldError } from './problem.js';
+import type { FastifyInstance, FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
+import { badRequest, type FieldError } from './problem.js';
 
 const common: Options = {
   allErrors: true,
@@ -73,4 +73,30 @@ function describe(error: ErrorObject, context: string): FieldError {
 
 function escapePointerSegment(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/** Deeper than any documented body; beyond it recursive code (merge patch, hashing) could overflow. */
+export const MAX_BODY_DEPTH = 64;
+
+/** Refuses JSON bodies nested deeper than MAX_BODY_DEPTH (400), before anything walks them. */
+export function registerBodyDepthLimit(app: FastifyInstance) {
+  app.addHook('preValidation', async (request) => {
+    if (nestingExceeds(request.body, MAX_BODY_DEPTH)) {
+      throw badRequest(`The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`, [
+        { pointer: '', message: 'is nested too deeply' },
+      ]);
+    }
+  });
+}
+
+/** Iterative, so that the check itself cannot overflow the stack. */
+function nestingExceeds(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
 }

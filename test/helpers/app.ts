@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
 import type { Role } from '../../src/db/tables/api-keys.js';
+import { loggerOptions } from '../../src/logger.js';
 import { prepareDatabase } from '../../src/startup.js';
 
 export const ADMIN_KEY = 'jz_test_admin_key_0123456789abcdef';
@@ -59,10 +60,10 @@ export async function startTestApp(
   });
   const database = await openDatabase(config);
   const logs: Record<string, unknown>[] = [];
-  const logger = pino(
-    { level: 'info', redact: { paths: ['req.headers.authorization'], censor: '[redacted]' } },
-    { write: (line: string) => logs.push(JSON.parse(line)) },
-  );
+  // The service's own logger options (its redaction included), writing into `logs`.
+  const logger = pino(loggerOptions('info'), {
+    write: (line: string) => logs.push(JSON.parse(line)),
+  });
   const app = await buildApp({ config, database, loggerInstance: logger });
   extend?.(app);
   await prepareDatabase(database, config, app.log);

@@ -1,0 +1,89 @@
+/**
+ * Who may call each operation of openapi.yaml, as implemented (routes' `config.allow`), checked
+ * against api.md → Auth. Every operation must be listed here, and only those.
+ *
+ * - `public`: no key needed (health).
+ * - `roles`: the roles allowed; any other role → 403, no or a revoked key → 401.
+ * - `owned`: the path addresses an object of one partner: another partner's key → 404.
+ *
+ * Where the implementation goes beyond api.md's wording it is noted (`// api.md: …`).
+ */
+import type { Role } from '../../src/db/tables/api-keys.js';
+
+export type Expectation = { public: true } | { roles: readonly Role[]; owned?: boolean };
+
+const PUBLIC = { public: true } as const;
+const ADMIN = { roles: ['admin'] } as const;
+/** A partner key works on its own partner's records. */
+const PARTNER_DATA = { roles: ['admin', 'partner'] } as const;
+const OWNED = { roles: ['admin', 'partner'], owned: true } as const;
+const EVERYONE = { roles: ['admin', 'partner', 'reporting'] } as const;
+
+export const EXPECTATIONS: Record<string, Expectation> = {
+  getLiveness: PUBLIC,
+  getReadiness: PUBLIC,
+
+  listPartners: EVERYONE,
+  getPartner: EVERYONE,
+  createPartner: ADMIN,
+  createApiKey: ADMIN,
+  listApiKeys: ADMIN,
+  revokeApiKey: ADMIN,
+
+  createMember: PARTNER_DATA,
+  listMembers: PARTNER_DATA,
+  getMember: OWNED,
+  patchMember: OWNED,
+  withdrawMember: OWNED,
+  eraseMemberPersonalData: OWNED,
+  putMemberByExternalRef: OWNED,
+  bulkUpsertMembers: PARTNER_DATA,
+  getMemberReadiness: OWNED,
+
+  listAuditEvents: ADMIN,
+
+  listKpis: EVERYONE,
+  getKpi: EVERYONE,
+  createKpi: ADMIN,
+  updateKpi: ADMIN,
+  listKpiTargets: EVERYONE,
+  replaceKpiTargets: ADMIN,
+  importKpiValues: PARTNER_DATA,
+  // api.md lists reported values under the partner role; reporting may read them too (no
+  // personal data in a value).
+  listKpiValues: EVERYONE,
+  getKpiValue: { roles: ['admin', 'partner', 'reporting'], owned: true },
+
+  lockPeriod: ADMIN,
+  unlockPeriod: ADMIN,
+  // api.md does not mention reading locks; every role may (they govern what can be reported).
+  listPeriodLocks: EVERYONE,
+
+  createActivity: PARTNER_DATA,
+  listActivities: PARTNER_DATA,
+  getActivity: OWNED,
+  patchActivity: OWNED,
+
+  reportKpis: EVERYONE,
+  reportKpisCsv: EVERYONE,
+  reportIati: EVERYONE,
+  reportKpiChart: EVERYONE,
+
+  // api.md: reporting reads "KPI definitions, reports and exports"; grids are readable by it too.
+  listGrids: EVERYONE,
+  getGrid: EVERYONE,
+  createGrid: ADMIN,
+  updateGrid: ADMIN,
+  publishGrid: ADMIN,
+  retireGrid: ADMIN,
+  createGridVersion: ADMIN,
+  // Scores without storing anything; reporting may call it too.
+  evaluateGrid: EVERYONE,
+
+  createAssessment: PARTNER_DATA,
+  listAssessments: PARTNER_DATA,
+  getAssessment: OWNED,
+  patchAssessment: OWNED,
+  submitAssessment: OWNED,
+  rescoreAssessment: ADMIN,
+};
