@@ -5,6 +5,7 @@ import type { DatabaseHandle, Db } from './db/database.js';
 import { registerAuth } from './http/auth.js';
 import { answerFrameworkError, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { registerMergePatch } from './http/merge-patch.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerRateLimit } from './http/rate-limit.js';
@@ -64,6 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   // The API speaks JSON only: any other body type is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
+  registerMergePatch(app);
 
   registerRequestId(app);
   registerErrorHandling(app);

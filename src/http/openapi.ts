@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { ProblemSchema } from './problem.js';
 
 const DESCRIPTION = [
@@ -21,6 +21,20 @@ const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
 });
+
+/**
+ * A query parameter with a default is optional to callers even though handlers always see it
+ * (ajv fills it in): the contract says so.
+ */
+function documentDefaults({ schema, url }: { schema: FastifySchema; url: string }) {
+  const query = schema?.querystring as
+    | { properties?: Record<string, { default?: unknown }>; required?: string[] }
+    | undefined;
+  if (!query?.required || !query.properties) return { schema, url };
+  const properties = query.properties;
+  const required = query.required.filter((name) => properties[name]?.default === undefined);
+  return { schema: { ...schema, querystring: { ...query, required } }, url };
+}
 
 /** Every documented operation answers its errors as problem documents. */
 function documentProblems(route: RouteOptions) {
@@ -71,6 +85,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'assessments', description: 'Assessments of members, and their readiness' },
       ],
     },
+    transform: documentDefaults,
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,

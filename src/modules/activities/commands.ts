@@ -1,9 +1,9 @@
-import jsonMergePatch from 'json-merge-patch';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../db/schema.js';
 import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
+import { applyMergePatch } from '../../http/merge-patch.js';
 import {
   assertNoErrors,
   badRequest,
@@ -184,10 +184,7 @@ export async function patchActivity(
     ]);
   }
   const before = { row, participants: (await participantsOf(db, [row.id])).get(row.id) ?? [] };
-  const merged = jsonMergePatch.apply(structuredClone(patchBase(before)), patch) as Record<
-    string,
-    unknown
-  >;
+  const merged = applyMergePatch(patchBase(before), patch);
   const participantsSent = 'participants' in patch;
   const errors = mergeErrors(
     activityStateErrors(merged),

@@ -27,13 +27,6 @@ function rethrowNonBodyErrors(request: FastifyRequest) {
 }
 
 export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // RFC 7396 patches arrive as application/merge-patch+json (parsers are per plugin).
-  app.addContentTypeParser(
-    'application/merge-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
-  );
-
   app.post(
     '/v1/activities',
     {

@@ -1,10 +1,10 @@
-import jsonMergePatch from 'json-merge-patch';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../db/schema.js';
 import type { AssessorDoc } from '../../db/tables/assessments.js';
 import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
+import { applyMergePatch } from '../../http/merge-patch.js';
 import {
   assertNoErrors,
   badRequest,
@@ -176,7 +176,7 @@ export async function patchAssessment(
     throw assessmentConflict(row, 'a submitted assessment never changes.');
   if (expected !== undefined && expected !== row.version) throw staleVersion(row.version);
   const before = { assessedOn: row.assessedOn, assessor: row.assessor, answers: row.answers };
-  const after = jsonMergePatch.apply(structuredClone(before), patch) as typeof before;
+  const after = applyMergePatch(before, patch);
   assertValidContent(await loadGrid(db, row.gridId), after.assessedOn, after.answers);
   const changes = diffChanges(before, after);
   if (Object.keys(changes).length === 0) return row;

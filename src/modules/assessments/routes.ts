@@ -30,13 +30,6 @@ const allow: ('admin' | 'partner')[] = ['admin', 'partner'];
 const tags = ['assessments'];
 
 export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // RFC 7396 patches arrive as application/merge-patch+json; plain JSON is accepted too.
-  app.addContentTypeParser(
-    'application/merge-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
-  );
-
   app.post(
     '/v1/assessments',
     {

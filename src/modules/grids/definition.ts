@@ -11,6 +11,7 @@
  *   `description` documents the range so the OpenAPI document still shows it.
  */
 import { type Static, Type } from 'typebox';
+import { multilingualText } from '../../http/multilingual.js';
 
 /** Size limits: generous for real grids, small enough to bound the cost of scoring. */
 export const GRID_LIMITS = {
@@ -34,24 +35,8 @@ export const CodeSchema = Type.String({
   description: 'Letters, digits, `_`, `.`, `-`; 1 to 40 characters.',
 });
 
-function text(maxLength: number) {
-  return Type.String({ minLength: 1, maxLength });
-}
-
-/** A text in French and English (both required) and optionally Arabic. */
-function multilingual(maxLength: number) {
-  return Type.Object(
-    {
-      fr: text(maxLength),
-      en: text(maxLength),
-      ar: Type.Optional(text(maxLength)),
-    },
-    { additionalProperties: false },
-  );
-}
-
-export const TitleSchema = multilingual(GRID_LIMITS.titleLength);
-export const TextSchema = multilingual(GRID_LIMITS.textLength);
+export const TitleSchema = multilingualText(GRID_LIMITS.titleLength);
+export const TextSchema = multilingualText(GRID_LIMITS.textLength);
 export type Multilingual = Static<typeof TextSchema>;
 
 export const MemberTypeSchema = Type.Union([

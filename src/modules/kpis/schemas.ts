@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { multilingualText } from '../../http/multilingual.js';
 import { PageQuery } from '../../http/pagination.js';
 import { PERIOD_PATTERN } from '../periods/period.js';
 
@@ -18,14 +19,6 @@ export const KpiCode = Type.String({
   description: 'Upper-case code, e.g. EXPORT_SALES',
   examples: ['EXPORT_SALES'],
 });
-
-function multilingual(maxLength: number) {
-  const text = Type.String({ minLength: 1, maxLength });
-  return Type.Object(
-    { fr: text, en: text, ar: Type.Optional(text) },
-    { additionalProperties: false, description: 'French and English required, Arabic optional' },
-  );
-}
 
 export const ResultLevelSchema = Type.Enum(['output', 'outcome', 'impact']);
 export const MeasureSchema = Type.Enum(['unit', 'percentage', 'qualitative'], {
@@ -54,8 +47,8 @@ const YearValue = Type.Object(
 );
 
 const definitionFields = {
-  name: multilingual(KPI_LIMITS.nameLength),
-  description: Type.Optional(multilingual(KPI_LIMITS.descriptionLength)),
+  name: multilingualText(KPI_LIMITS.nameLength),
+  description: Type.Optional(multilingualText(KPI_LIMITS.descriptionLength)),
   resultLevel: ResultLevelSchema,
   measure: MeasureSchema,
   unit: Type.String({ minLength: 1, maxLength: KPI_LIMITS.unitLength, examples: ['MAD'] }),
@@ -95,8 +88,8 @@ const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 
 export const KpiSchema = Type.Object({
   code: Type.String(),
-  name: multilingual(KPI_LIMITS.nameLength),
-  description: nullable(multilingual(KPI_LIMITS.descriptionLength)),
+  name: multilingualText(KPI_LIMITS.nameLength),
+  description: nullable(multilingualText(KPI_LIMITS.descriptionLength)),
   resultLevel: ResultLevelSchema,
   measure: MeasureSchema,
   unit: Type.String(),
@@ -203,27 +196,6 @@ export const ValueImportSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const FieldErrorSchema = Type.Object({
-  pointer: Type.Optional(Type.String({ description: 'JSON pointer into the request body' })),
-  message: Type.String(),
-});
-
-export const ImportSummarySchema = Type.Object({
-  dryRun: Type.Boolean(),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer(),
-  failed: Type.Integer(),
-  results: Type.Array(
-    Type.Object({
-      index: Type.Integer(),
-      status: Type.Enum(['created', 'updated', 'unchanged', 'failed']),
-      id: Type.Optional(Type.String({ format: 'uuid' })),
-      errors: Type.Optional(Type.Array(FieldErrorSchema)),
-    }),
-  ),
-});
 
 export const KpiValueSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../db/schema.js';
 import type { Principal } from '../../http/auth.js';
+import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
 import type { FieldError } from '../../http/problem.js';
 import { type AuditEventInput, diffChanges, recordAuditEvents } from '../audit/repository.js';
 import { loadLocks } from '../periods/locks.js';
@@ -9,15 +10,6 @@ import { findKpis, partnerCodes } from './repository.js';
 import type { ValueInput } from './schemas.js';
 import { checkValueRow, type ValueRow, valueKey } from './value-rows.js';
 import { findExistingValues, type StoredValue, upsertValues } from './values-repository.js';
-
-type Status = 'created' | 'updated' | 'unchanged' | 'failed';
-
-export interface RowResult {
-  index: number;
-  status: Status;
-  id?: string;
-  errors?: FieldError[];
-}
 
 /** Serialises imports, so that two at once cannot both classify a new row as created. */
 const IMPORT_LOCK = 4_021_733_118;
@@ -58,7 +50,7 @@ export async function importValues(
     locks: await loadLocks(db),
     principal,
   };
-  const results: RowResult[] = [];
+  const results: ImportRowResult[] = [];
   const valid: { index: number; row: ValueRow }[] = [];
   const firstIndexOf = new Map<string, number>();
   inputs.forEach((input, index) => {
@@ -122,17 +114,5 @@ export async function importValues(
     await upsertValues(db, writes, principal.keyId);
     await recordAuditEvents(db, events);
   }
-  return summarise(results, dryRun);
-}
-
-function summarise(results: RowResult[], dryRun: boolean) {
-  const count = (status: Status) => results.filter((r) => r.status === status).length;
-  return {
-    dryRun,
-    created: count('created'),
-    updated: count('updated'),
-    unchanged: count('unchanged'),
-    failed: count('failed'),
-    results,
-  };
+  return summariseImport(results, dryRun);
 }

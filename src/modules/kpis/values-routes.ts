@@ -1,16 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { partnerScope } from '../../http/auth.js';
+import { ImportSummarySchema } from '../../http/import-summary.js';
 import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
 import { periodParameter } from '../periods/schemas.js';
-import {
-  ImportSummarySchema,
-  KPI_LIMITS,
-  KpiValueSchema,
-  ValueImportSchema,
-  ValueListQuery,
-} from './schemas.js';
+import { KPI_LIMITS, KpiValueSchema, ValueImportSchema, ValueListQuery } from './schemas.js';
 import { importValues } from './values-import.js';
 import { findValue, listValues, toValueResource } from './values-repository.js';
 

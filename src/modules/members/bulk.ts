@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
+import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
 import { assertNoErrors, type FieldError, notFound } from '../../http/problem.js';
 import { choosePartner, partnerCodes } from './access.js';
 import { iceTaken } from './commands.js';
@@ -14,15 +15,6 @@ type Db = Kysely<Database>;
 
 const validateRow = documentValidator(BulkRowSchema);
 const validateReplacement = documentValidator(NewMemberSchema);
-
-export type BulkStatus = 'created' | 'updated' | 'unchanged' | 'failed';
-
-export interface BulkResult {
-  index: number;
-  status: BulkStatus;
-  id?: string;
-  errors?: { pointer: string; message: string }[];
-}
 
 const pointed = (errors: FieldError[]) =>
   errors.map((e) => ({ pointer: e.pointer ?? '', message: e.message }));
@@ -96,7 +88,7 @@ export async function bulkUpsert(db: Db, principal: Principal, rows: unknown[], 
     !dryRun,
   );
   const outcomes = dryRun ? new Map() : await applyUpserts(db, principal.keyId, plans);
-  const results: BulkResult[] = rows.map((_, index) => ({
+  const results: ImportRowResult[] = rows.map((_, index) => ({
     index,
     status: 'failed',
     errors: pointed(failures.get(index) ?? []),
@@ -112,15 +104,7 @@ export async function bulkUpsert(db: Db, principal: Principal, rows: unknown[], 
       results[index] = { index, status, ...(id ? { id } : {}) };
     }
   });
-  const count = (status: BulkStatus) => results.filter((r) => r.status === status).length;
-  return {
-    dryRun,
-    created: count('created'),
-    updated: count('updated'),
-    unchanged: count('unchanged'),
-    failed: count('failed'),
-    results,
-  };
+  return summariseImport(results, dryRun);
 }
 
 /**

@@ -1,10 +1,10 @@
-import jsonMergePatch from 'json-merge-patch';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../db/schema.js';
 import type { MemberStatus } from '../../db/tables/members.js';
 import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
+import { applyMergePatch } from '../../http/merge-patch.js';
 import {
   assertNoErrors,
   badRequest,
@@ -142,10 +142,7 @@ export async function patchMember(
       { pointer: '', message: 'must be an object' },
     ]);
   }
-  const merged = jsonMergePatch.apply(structuredClone(patchBase(row)), patch) as Record<
-    string,
-    unknown
-  >;
+  const merged = applyMergePatch(patchBase(row), patch);
   const errors = validateState(merged);
   if (merged.partnerCode !== row.partnerCode)
     errors.push({ pointer: '/partnerCode', message: 'cannot be changed' });

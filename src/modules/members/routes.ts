@@ -44,13 +44,6 @@ function optionalIfMatch(request: FastifyRequest) {
 }
 
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // RFC 7396 patches arrive as application/merge-patch+json; plain JSON is accepted too.
-  app.addContentTypeParser(
-    'application/merge-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
-  );
-
   app.post(
     '/v1/members',
     {

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { ImportSummarySchema } from '../../http/import-summary.js';
 import { PageQuery } from '../../http/pagination.js';
 import { PartnerCode } from '../partners/schemas.js';
 import { REGIONS } from '../reference/subdivisions.js';
@@ -259,21 +260,5 @@ export const BulkRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const BulkStatusSchema = Type.Enum(['created', 'updated', 'unchanged', 'failed']);
-export const BulkResponseSchema = Type.Object({
-  dryRun: Type.Boolean(),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer(),
-  failed: Type.Integer(),
-  results: Type.Array(
-    Type.Object({
-      index: Type.Integer(),
-      status: BulkStatusSchema,
-      id: Type.Optional(Type.String({ format: 'uuid' })),
-      errors: Type.Optional(
-        Type.Array(Type.Object({ pointer: Type.String(), message: Type.String() })),
-      ),
-    }),
-  ),
-});
+/** The answer of a bulk sync: one result per row, in order. */
+export const BulkResponseSchema = ImportSummarySchema;
