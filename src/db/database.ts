@@ -27,7 +27,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     : await openEmbeddedPool(config.dataDir);
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
+    // jsonb documents are stored with camelCase keys already: mapping only the columns saves
+    // walking every key of every document on each read (measured, bench/RESULTS.md).
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
   });
   let closed = false;
   return {

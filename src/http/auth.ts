@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role } from '../db/tables/api-keys.js';
+import { hashKey } from '../modules/api-keys/keys.js';
 import { findActiveKey } from '../modules/api-keys/repository.js';
 import { HttpProblem } from './problem.js';
 
@@ -18,6 +19,38 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
   }
+}
+
+/**
+ * How long an instance trusts a key it has verified without asking the database again. A key
+ * revoked through this instance is forgotten at once; other instances accept it for at most
+ * this long. Measured (bench/RESULTS.md): the lookup was a second query on every request.
+ */
+export const KEY_CACHE_TTL_MS = 5_000;
+/** Verified keys an instance remembers (per app); unknown keys are never remembered. */
+const KEY_CACHE_MAX = 1_000;
+
+interface CachedKey {
+  principal: Principal;
+  expiresAt: number;
+}
+
+/** One cache per app, keyed by its database (the same object in every plugin context). */
+const keyCaches = new WeakMap<object, Map<string, CachedKey>>();
+
+function keyCacheOf(app: FastifyInstance): Map<string, CachedKey> {
+  let cache = keyCaches.get(app.db);
+  if (!cache) {
+    cache = new Map();
+    keyCaches.set(app.db, cache);
+  }
+  return cache;
+}
+
+/** Makes this instance ask the database again for the key (called when it is revoked). */
+export function forgetApiKey(app: FastifyInstance, keyId: string) {
+  const cache = keyCacheOf(app);
+  for (const [hash, cached] of cache) if (cached.principal.keyId === keyId) cache.delete(hash);
 }
 
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,256})\s*$/i;
@@ -70,9 +103,19 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
   const match = BEARER.exec(header);
   if (!match?.[1])
     throw unauthorized('The Authorization header is not a Bearer key.', 'invalid_request');
+  const cache = keyCacheOf(app);
+  const hash = hashKey(match[1]);
+  const cached = cache.get(hash);
+  if (cached && cached.expiresAt > Date.now()) return cached.principal;
   const key = await findActiveKey(app.db, match[1]);
-  if (!key) throw unauthorized('The API key is unknown or revoked.', 'invalid_token');
-  return { keyId: key.id, role: key.role, partnerCode: key.partnerCode };
+  if (!key) {
+    cache.delete(hash);
+    throw unauthorized('The API key is unknown or revoked.', 'invalid_token');
+  }
+  const principal = { keyId: key.id, role: key.role, partnerCode: key.partnerCode };
+  if (cache.size >= KEY_CACHE_MAX) cache.clear();
+  cache.set(hash, { principal, expiresAt: Date.now() + KEY_CACHE_TTL_MS });
+  return principal;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { forgetApiKey } from '../../http/auth.js';
 import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, notFound } from '../../http/problem.js';
 import { diffChanges, recordAuditEvent } from '../audit/repository.js';
@@ -134,6 +135,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return result?.key;
       });
       if (!revoked) throw notFound(`There is no API key ${request.params.id}.`);
+      forgetApiKey(app, revoked.id);
       return revoked;
     },
   );

@@ -3,7 +3,6 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../db/schema.js';
 import type { Principal } from '../../http/auth.js';
 import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
-import type { FieldError } from '../../http/problem.js';
 import { type AuditEventInput, diffChanges, recordAuditEvents } from '../audit/repository.js';
 import { loadLocks } from '../periods/locks.js';
 import { findKpis, partnerCodes } from './repository.js';

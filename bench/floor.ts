@@ -1,0 +1,310 @@
+// The floor: a minimal Fastify server answering the benchmark's routes with the SAME SQL
+// statements the service issues (texts below, checked against the service's captured statements
+// by bench/capture.ts), through plain `pg`: no validation, no Kysely, no authentication, no
+// rate limit, no idempotency, no scoring (a fixed result). What the service costs above this is
+// its own overhead. Runs as a child process: `tsx bench/floor.ts` with PORT and DATABASE_URL, or
+// JAHIZ_DATA_DIR for the embedded engine.
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type pg from 'pg';
+import pgModule from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { openEmbedded } from '../src/db/embedded.js';
+
+const ASSESSMENT_COLUMNS = `"assessments".*, "grids"."code" as "grid_code", "grids"."version" as "grid_version"`;
+const AUDIT_INSERT = (rows: number) =>
+  `insert into "audit_events" ("id", "actor_key_id", "partner_code", "entity", "entity_id", "action", "changes") values ${placeholders(rows, 7)}`;
+
+/** The statements of each route, in the order the service issues them (BEGIN/COMMIT apart). */
+export const FLOOR_SQL = {
+  getMember: `select * from "members" where "id" = $1`,
+  listFirst: `select * from "members" where "partner_code" = $1 and "region" = $2 order by "id" limit $3`,
+  listAfter: `select * from "members" where "partner_code" = $1 and "region" = $2 and "id" > $3 order by "id" limit $4`,
+  lockMember: `select * from "members" where "id" = $1 for update`,
+  grid: `select * from "grids" where "id" = $1`,
+  insertAssessment: `insert into "assessments" ("id", "member_id", "partner_code", "grid_id", "status", "assessed_on", "assessor", "answers", "result", "score", "category", "rescored_from", "submitted_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning "id"`,
+  findAssessment: `select ${ASSESSMENT_COLUMNS} from "assessments" inner join "grids" on "grids"."id" = "assessments"."grid_id" where "assessments"."id" = $1`,
+  audit1: AUDIT_INSERT(1),
+  markSubmitted: `update "assessments" set "status" = $1, "result" = $2, "score" = $3, "category" = $4, "submitted_at" = clock_timestamp(), "version" = version + 1, "updated_at" = now() where "id" = $5 and "status" = $6`,
+  latestSubmitted: `select "id", "category", "assessed_on" from "assessments" where "member_id" = $1 and "status" = $2 order by "assessed_on" desc, "submitted_at" desc, "id" desc limit $3`,
+  setReadiness: `update "members" set "readiness_category" = $1, "readiness_assessment_id" = $2, "readiness_assessed_on" = $3 where "id" = $4`,
+  partners: `select "code" from "partners"`,
+  byExternalRefs: `select * from "members" where (partner_code, external_ref) in (select * from unnest($1::text[], $2::text[])) order by "id" for update`,
+  iceHolders: `select "id", "partner_code", "ice" from "members" where ice = any($1::text[])`,
+};
+
+/** Columns a bulk row fills, in the service's order. */
+const MEMBER_COLUMNS = [
+  'id',
+  'partner_code',
+  'external_ref',
+  'type',
+  'name',
+  'name_search',
+  'legal_form',
+  'ice',
+  'tax_id',
+  'rc_tribunal',
+  'rc_number',
+  'region',
+  'province',
+  'city',
+  'remote_area',
+  'women_led',
+  'members_women',
+  'members_men',
+  'employees_women',
+  'employees_men',
+  'products',
+  'hs_codes',
+  'certifications',
+  'export_markets',
+  'target_markets',
+  'digital',
+  'joined_on',
+  'contacts',
+];
+
+function placeholders(rows: number, width: number) {
+  const out: string[] = [];
+  for (let r = 0; r < rows; r += 1) {
+    const cells = Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`);
+    out.push(`(${cells.join(', ')})`);
+  }
+  return out.join(', ');
+}
+
+export function upsertMembersSql(rows: number) {
+  const updates = MEMBER_COLUMNS.slice(2)
+    .map((c) => `"${c}" = "excluded"."${c}"`)
+    .join(', ');
+  return `insert into "members" (${MEMBER_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${placeholders(rows, MEMBER_COLUMNS.length)} on conflict ("partner_code", "external_ref") do update set ${updates}, "version" = members.version + 1, "updated_at" = now() returning *, xmax = 0 as "inserted"`;
+}
+
+async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>) {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Request bodies as the floor reads them: unchecked, on purpose. */
+// biome-ignore lint/suspicious/noExplicitAny: the floor does no validation by design
+type Unchecked = Record<string, any>;
+
+const ACTOR = randomUUID();
+const FIXED_RESULT = process.env.FLOOR_RESULT ?? '{}';
+const FIXED_SCORE = Number(process.env.FLOOR_SCORE ?? '50');
+const FIXED_CATEGORY = process.env.FLOOR_CATEGORY ?? 'C';
+
+async function main() {
+  const embedded = process.env.DATABASE_URL
+    ? null
+    : await openEmbedded(process.env.JAHIZ_DATA_DIR ?? '');
+  const pool =
+    embedded?.pool ??
+    new pgModule.Pool({
+      connectionString: process.env.DATABASE_URL,
+      max: Number(process.env.DB_POOL_MAX ?? 10),
+    });
+  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
+  const q = (text: string, values?: unknown[]) => pool.query(text, values);
+
+  app.get('/health/ready', async () => ({ status: 'ok' }));
+
+  app.get<{ Params: { id: string } }>('/v1/members/:id', async (request, reply) => {
+    const { rows } = await q(FLOOR_SQL.getMember, [request.params.id]);
+    if (!rows[0]) return reply.code(404).send({});
+    return rows[0];
+  });
+
+  app.get<{ Querystring: Record<string, string> }>('/v1/members', async (request) => {
+    const { partner, region, cursor } = request.query;
+    const limit = Number(request.query.limit ?? 20);
+    const after = cursor
+      ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as string[])[0]
+      : undefined;
+    const { rows } = after
+      ? await q(FLOOR_SQL.listAfter, [partner, region, after, limit + 1])
+      : await q(FLOOR_SQL.listFirst, [partner, region, limit + 1]);
+    const data = rows.slice(0, limit);
+    const last = data[data.length - 1];
+    const nextCursor =
+      rows.length > limit && last
+        ? Buffer.from(JSON.stringify([last.id])).toString('base64url')
+        : null;
+    return { data, nextCursor };
+  });
+
+  app.post<{ Body: Unchecked }>('/v1/assessments', async (request, reply) => {
+    const body = request.body;
+    const row = await inTransaction(pool, async (c) => {
+      const member = (await c.query(FLOOR_SQL.lockMember, [body.memberId])).rows[0];
+      const grid = (await c.query(FLOOR_SQL.grid, [body.gridId])).rows[0];
+      const id = uuidv7();
+      await c.query(FLOOR_SQL.insertAssessment, [
+        id,
+        member.id,
+        member.partner_code,
+        grid.id,
+        'draft',
+        body.assessedOn,
+        JSON.stringify(body.assessor),
+        JSON.stringify(body.answers),
+        null,
+        null,
+        null,
+        null,
+        null,
+      ]);
+      await c.query(FLOOR_SQL.findAssessment, [id]);
+      const created = {
+        memberId: { to: body.memberId },
+        gridId: { to: body.gridId },
+        assessedOn: { to: body.assessedOn },
+        assessor: { to: body.assessor },
+        answers: { to: body.answers },
+      };
+      await c.query(FLOOR_SQL.audit1, [
+        uuidv7(),
+        ACTOR,
+        member.partner_code,
+        'assessment',
+        id,
+        'created',
+        JSON.stringify(created),
+      ]);
+      await c.query(FLOOR_SQL.markSubmitted, [
+        'submitted',
+        FIXED_RESULT,
+        FIXED_SCORE,
+        FIXED_CATEGORY,
+        id,
+        'draft',
+      ]);
+      const latest = (await c.query(FLOOR_SQL.latestSubmitted, [member.id, 'submitted', 1]))
+        .rows[0];
+      await c.query(FLOOR_SQL.setReadiness, [
+        latest.category,
+        latest.id,
+        latest.assessed_on,
+        member.id,
+      ]);
+      const submitted = {
+        status: { from: 'draft', to: 'submitted' },
+        category: { to: FIXED_CATEGORY },
+        score: { to: FIXED_SCORE },
+      };
+      await c.query(FLOOR_SQL.audit1, [
+        uuidv7(),
+        ACTOR,
+        member.partner_code,
+        'assessment',
+        id,
+        'submitted',
+        JSON.stringify(submitted),
+      ]);
+      return (await c.query(FLOOR_SQL.findAssessment, [id])).rows[0];
+    });
+    return reply.code(201).send(row);
+  });
+
+  app.post<{ Body: { members: Unchecked[] } }>('/v1/members/bulk', async (request) => {
+    const rows = request.body.members;
+    return inTransaction(pool, async (c) => {
+      await c.query(FLOOR_SQL.partners);
+      const codes = rows.map((r) => r.partnerCode);
+      const refs = rows.map((r) => r.externalRef);
+      await c.query(FLOOR_SQL.byExternalRefs, [codes, refs]);
+      const ices = rows.map((r) => r.ice).filter((v) => typeof v === 'string');
+      if (ices.length > 0) await c.query(FLOOR_SQL.iceHolders, [ices]);
+      const values: unknown[] = [];
+      const today = new Date().toISOString().slice(0, 10);
+      for (const r of rows) {
+        const products = r.products ?? [];
+        values.push(
+          uuidv7(),
+          r.partnerCode,
+          r.externalRef,
+          r.type,
+          r.name,
+          String(r.name).toLowerCase(),
+          r.legalForm ?? null,
+          r.ice ?? null,
+          r.taxId ?? null,
+          r.rc?.tribunal ?? null,
+          r.rc?.number ?? null,
+          r.region,
+          r.province ?? null,
+          r.city ?? null,
+          r.remoteArea,
+          r.womenLed,
+          r.membersCount?.women ?? null,
+          r.membersCount?.men ?? null,
+          r.employees?.women ?? null,
+          r.employees?.men ?? null,
+          JSON.stringify(products),
+          products.map((p: { hsCode: string }) => p.hsCode),
+          JSON.stringify(r.certifications ?? []),
+          r.exportMarkets ?? [],
+          r.targetMarkets ?? [],
+          r.digital ? JSON.stringify(r.digital) : null,
+          r.joinedOn ?? today,
+          JSON.stringify(r.contacts ?? []),
+        );
+      }
+      const written = (await c.query(upsertMembersSql(rows.length), values)).rows;
+      const audit: unknown[] = [];
+      for (const m of written) {
+        audit.push(
+          uuidv7(),
+          ACTOR,
+          m.partner_code,
+          'member',
+          m.id,
+          m.inserted ? 'created' : 'updated',
+          JSON.stringify({
+            name: { to: m.name },
+            type: { to: m.type },
+            region: { to: m.region },
+            products: { to: m.products },
+            contacts: { to: m.contacts },
+          }),
+        );
+      }
+      await c.query(AUDIT_INSERT(written.length), audit);
+      return {
+        created: written.filter((m) => m.inserted).length,
+        results: written.map((m, index) => ({
+          index,
+          status: m.inserted ? 'created' : 'updated',
+          id: m.id,
+        })),
+      };
+    });
+  });
+
+  app.addHook('onClose', async () => {
+    await pool.end();
+    await embedded?.closeEngine();
+  });
+  await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
+  const stop = () => app.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (process.argv[1]?.endsWith('floor.ts') || process.argv[1]?.endsWith('floor.js')) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
