@@ -49,6 +49,12 @@ export function decodeCursor(cursor: string | undefined, arity: number): CursorV
   return key as CursorValue[];
 }
 
+/** The cursor of a list ordered by one text or uuid column: the last row's value, or undefined. */
+export function decodeSingleKeyCursor(cursor: string | undefined): string | undefined {
+  const key = decodeCursor(cursor, 1)?.[0];
+  return key === undefined ? undefined : String(key);
+}
+
 /**
  * Rows fetched with `limit + 1` become one page: the extra row only says another page exists.
  */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { forgetApiKey } from '../../http/auth.js';
-import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
+import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, notFound } from '../../http/problem.js';
 import { diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { findPartner } from '../partners/repository.js';
@@ -97,12 +97,8 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      const after = decodeCursor(cursor, 1)?.[0];
-      const rows = await listApiKeys(
-        app.db,
-        limit,
-        after === undefined ? undefined : String(after),
-      );
+      const after = decodeSingleKeyCursor(cursor);
+      const rows = await listApiKeys(app.db, limit, after);
       return toPage(rows, limit, (k) => [k.id]);
     },
   );

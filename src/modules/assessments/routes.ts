@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
-import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
 import { findMember } from '../members/repository.js';
 import { MemberParams } from '../members/schemas.js';
@@ -67,13 +67,8 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const after = decodeCursor(request.query.cursor, 1)?.[0];
-      const rows = await listAssessments(
-        app.db,
-        scopeOf(request.principal),
-        request.query,
-        after === undefined ? undefined : String(after),
-      );
+      const after = decodeSingleKeyCursor(request.query.cursor);
+      const rows = await listAssessments(app.db, scopeOf(request.principal), request.query, after);
       const page = toPage(rows, request.query.limit, (a) => [a.id]);
       return { data: page.data.map(toAssessment), nextCursor: page.nextCursor };
     },

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { badRequest } from '../../http/problem.js';
 import { listAuditEvents } from './repository.js';
 import { AuditEventSchema, AuditQuerySchema } from './schemas.js';
@@ -30,8 +30,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { parameter: 'from', message: 'must not be after `to`' },
         ]);
       }
-      const before = decodeCursor(cursor, 1)?.[0];
-      if (before !== undefined && !UUID.test(String(before))) {
+      const before = decodeSingleKeyCursor(cursor);
+      if (before !== undefined && !UUID.test(before)) {
         throw badRequest('The cursor is not one this service issued.', [
           { parameter: 'cursor', message: 'is malformed' },
         ]);
@@ -40,7 +40,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         app.db,
         { ...filter, partnerCode: partner },
         limit,
-        before === undefined ? undefined : String(before),
+        before,
       );
       return toPage(rows, limit, (e) => [e.id]);
     },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { partnerScope } from '../../http/auth.js';
 import { expectedVersion, IfMatchHeaders, setVersionTag, staleVersion } from '../../http/etag.js';
-import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
+import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, conflict, HttpProblem, notFound } from '../../http/problem.js';
 import { diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { definitionErrors, fixedFieldChanges } from './definition.js';
@@ -38,13 +38,8 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { limit, cursor, source, resultLevel } = request.query;
-      const after = decodeCursor(cursor, 1)?.[0];
-      const rows = await listKpis(
-        app.db,
-        { source, resultLevel },
-        limit,
-        after === undefined ? undefined : String(after),
-      );
+      const after = decodeSingleKeyCursor(cursor);
+      const rows = await listKpis(app.db, { source, resultLevel }, limit, after);
       return toPage(rows, limit, (k) => [k.code]);
     },
   );

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { partnerScope } from '../../http/auth.js';
 import { ImportSummarySchema } from '../../http/import-summary.js';
-import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
 import { periodParameter } from '../periods/schemas.js';
 import { KPI_LIMITS, KpiValueSchema, ValueImportSchema, ValueListQuery } from './schemas.js';
@@ -66,7 +66,7 @@ export const kpiValueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (scope !== null && partner !== undefined && partner !== scope) {
         return { data: [], nextCursor: null };
       }
-      const after = decodeCursor(cursor, 1)?.[0];
+      const after = decodeSingleKeyCursor(cursor);
       const rows = await listValues(
         app.db,
         {
@@ -75,7 +75,7 @@ export const kpiValueRoutes: FastifyPluginAsyncTypebox = async (app) => {
           partnerCode: scope ?? partner,
         },
         limit,
-        after === undefined ? undefined : String(after),
+        after,
       );
       const page = toPage(rows, limit, (v) => [v.id]);
       return { data: page.data.map(toValueResource), nextCursor: page.nextCursor };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { partnerScope } from '../../http/auth.js';
 import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
-import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { bulkUpsert, replaceByExternalRef } from './bulk.js';
 import {
   createMember,
@@ -85,13 +85,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const after = decodeCursor(request.query.cursor, 1)?.[0];
-      const rows = await listMembers(
-        app.db,
-        partnerScope(request),
-        request.query,
-        after === undefined ? undefined : String(after),
-      );
+      const after = decodeSingleKeyCursor(request.query.cursor);
+      const rows = await listMembers(app.db, partnerScope(request), request.query, after);
       const page = toPage(rows, request.query.limit, (m) => [m.id]);
       return { data: page.data.map(toMember), nextCursor: page.nextCursor };
     },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { setVersionTag } from '../../http/etag.js';
-import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
+import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { conflict, notFound } from '../../http/problem.js';
 import { diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { findPartner, insertPartner, listPartners } from './repository.js';
@@ -22,12 +22,8 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      const after = decodeCursor(cursor, 1)?.[0];
-      const rows = await listPartners(
-        app.db,
-        limit,
-        after === undefined ? undefined : String(after),
-      );
+      const after = decodeSingleKeyCursor(cursor);
+      const rows = await listPartners(app.db, limit, after);
       return toPage(rows, limit, (p) => [p.code]);
     },
   );
