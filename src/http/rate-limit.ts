@@ -59,6 +59,8 @@ interface Bucket {
   shared: number;
   /** Requests counted here and not yet added to the database. */
   pending: number;
+  /** Requests being added to the database right now: still counted until it answers. */
+  inFlight: number;
 }
 
 /**
@@ -80,7 +82,13 @@ function postgresStore(app: FastifyInstance) {
     clockOffsetMs = counted.now - Date.now();
     const bucket = buckets.get(key);
     if (!bucket || bucket.started !== counted.started) {
-      buckets.set(key, { windowMs, started: counted.started, shared: counted.current, pending: 0 });
+      buckets.set(key, {
+        windowMs,
+        started: counted.started,
+        shared: counted.current,
+        pending: 0,
+        inFlight: 0,
+      });
     } else {
       bucket.shared = Math.max(bucket.shared, counted.current);
     }
@@ -98,10 +106,15 @@ function postgresStore(app: FastifyInstance) {
       const hits = bucket.pending;
       if (hits === 0) continue;
       bucket.pending = 0;
+      bucket.inFlight += hits;
       writes.push(
         countHit(db, key, bucket.windowMs, hits).then(
-          (counted) => remember(key, bucket.windowMs, counted),
+          (counted) => {
+            bucket.inFlight -= hits;
+            remember(key, bucket.windowMs, counted);
+          },
           (error: Error) => {
+            bucket.inFlight -= hits;
             bucket.pending += hits;
             log.warn({ err: error }, 'rate-limit counter unavailable; flush deferred');
           },
@@ -129,25 +142,32 @@ function postgresStore(app: FastifyInstance) {
       if (
         bucket &&
         now < bucket.started + bucket.windowMs &&
-        bucket.shared + bucket.pending + 1 < max - exactZone
+        bucket.shared + bucket.inFlight + bucket.pending + 1 < max - exactZone
       ) {
         bucket.pending += 1;
         callback(null, {
-          current: bucket.shared + bucket.pending,
+          current: bucket.shared + bucket.inFlight + bucket.pending,
           ttl: bucket.started + bucket.windowMs - now,
         });
         return;
       }
       // This request and what was counted here meanwhile, in the database now.
       const hits = 1 + (bucket?.pending ?? 0);
-      if (bucket) bucket.pending = 0;
+      if (bucket) {
+        bucket.pending = 0;
+        bucket.inFlight += hits - 1;
+      }
       countHit(db, key, timeWindow, hits).then(
         (counted) => {
+          if (bucket) bucket.inFlight -= hits - 1;
           remember(key, timeWindow, counted);
           callback(null, { current: counted.current, ttl: counted.ttl });
         },
         (error: Error) => {
-          if (bucket) bucket.pending += hits - 1;
+          if (bucket) {
+            bucket.inFlight -= hits - 1;
+            bucket.pending += hits - 1;
+          }
           log.warn({ err: error }, 'rate-limit counter unavailable; request not limited');
           callback(error);
         },
