@@ -4,7 +4,6 @@ import type { GridDefinition } from '../../src/modules/grids/definition.js';
 import type { TestApp } from '../helpers/app.js';
 import { exampleGridBody } from '../helpers/example-grid.js';
 
-const txt = (s: string) => ({ fr: `${s} (fr)`, en: `${s} (en)` });
 export const exampleAnswers = (c1: boolean) => [
   { criterion: 'c1', value: c1 },
   { criterion: 'c2', value: 3 },
