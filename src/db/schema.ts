@@ -12,6 +12,7 @@ import type { MembersTable } from './tables/members.js';
 import type { ParticipationsTable } from './tables/participations.js';
 import type { PartnersTable } from './tables/partners.js';
 import type { RateLimitBucketsTable } from './tables/rate-limit-buckets.js';
+import type { ReadinessSpansTable } from './tables/readiness-spans.js';
 
 /**
  * Every table the service reads or writes, by name. Column names are camelCase here and
@@ -32,4 +33,5 @@ export interface Database {
   partners: PartnersTable;
   periodLocks: PeriodLocksTable;
   rateLimitBuckets: RateLimitBucketsTable;
+  readinessSpans: ReadinessSpansTable;
 }

@@ -3,7 +3,7 @@ import t from 'tap';
 import { startTestApp } from '../helpers/app.js';
 import { exampleGridBody, newMember, publishedGrid } from './fixtures.js';
 
-const { api } = await startTestApp(t);
+const { api, app } = await startTestApp(t);
 const grid = await publishedGrid(api, exampleGridBody());
 
 /** Answers that score each category on the example grid. */
@@ -30,6 +30,33 @@ const assessmentArb = fc.record({
   assessedOn: fc.constantFrom('2024-01-10', '2024-06-30', '2025-02-01'),
   category: fc.constantFrom('A', 'B', 'C', 'INCOMPLETE'),
 });
+
+/**
+ * The report's readiness spans (migration 0009): each submitted assessment holds from its
+ * assessedOn until the next one in (assessedOn, submission) order.
+ */
+async function spansAsExpected(
+  memberId: string,
+  submitted: { id: string; assessedOn: string; category: string }[],
+) {
+  const ordered = [...submitted].sort((x, y) => x.assessedOn.localeCompare(y.assessedOn));
+  const expected = ordered.map((a, i) => ({
+    assessmentId: a.id,
+    category: a.category,
+    assessedOn: a.assessedOn,
+    until: ordered[i + 1]?.assessedOn ?? null,
+  }));
+  const rows = await app.db
+    .selectFrom('readinessSpans')
+    .select(['assessmentId', 'category', 'assessedOn', 'until'])
+    .where('memberId', '=', memberId)
+    .execute();
+  const byId = new Map(rows.map((r) => [r.assessmentId, r]));
+  return (
+    rows.length === expected.length &&
+    expected.every((e) => JSON.stringify(byId.get(e.assessmentId)) === JSON.stringify(e))
+  );
+}
 
 t.test('current readiness is the latest by assessedOn, ties by submission', async (t) => {
   let run = 0;
@@ -76,6 +103,7 @@ t.test('current readiness is the latest by assessedOn, ties by submission', asyn
           if (readiness.current.category !== expected.category) return false;
           if (read.readiness !== expected.category) return false;
           if (readiness.history.length !== submitted.length) return false;
+          if (!(await spansAsExpected(member.id, submitted))) return false;
         }
         return true;
       },

@@ -11,25 +11,29 @@ type Db = Kysely<Database>;
  * like the definitions; the report aggregates the facts with GROUP BY in the database.
  */
 
-/** Facts columns: partner, region, mtype, wled, mode, sex, n (null where a dimension has none). */
-const MEMBER_DIMENSIONS = sql`m.partner_code as partner, m.region, m.type as mtype,
-  m.women_led as wled`;
+/**
+ * Facts columns: partner, region, mtype, wled, mode, sex, n (null where a dimension has none).
+ * The member's dimensions come from `members` or a readiness span (the same column names).
+ */
+const memberDimensions = (alias: string) =>
+  sql`${sql.ref(`${alias}.partner_code`)} as partner, ${sql.ref(`${alias}.region`)},
+    ${sql.ref(`${alias}.type`)} as mtype, ${sql.ref(`${alias}.women_led`)} as wled`;
+const MEMBER_DIMENSIONS = memberDimensions('m');
 
 /** Active at e: joined on or before e and not withdrawn on or before e. */
-const activeAt = (e: string) =>
-  sql`m.joined_on <= ${e}::date and (m.withdrawn_on is null or m.withdrawn_on > ${e}::date)`;
+const activeAt = (e: string, alias = 'm') =>
+  sql`${sql.ref(`${alias}.joined_on`)} <= ${e}::date
+    and (${sql.ref(`${alias}.withdrawn_on`)} is null or ${sql.ref(`${alias}.withdrawn_on`)} > ${e}::date)`;
 
 /**
- * Category at e: the category of each member's latest submitted assessment assessed on or
- * before e, ties broken by the later submission (then the later id, for a stable answer).
- * Read backwards along the index assessments_latest_category. INCOMPLETE stays in here: the
- * member's latest assessment says its category is unknown, and no older one stands in for it.
+ * The readiness span of alias `s` covers day d: its assessment is the member's latest submitted
+ * one assessed on or before d (ties: the later submission; readiness_spans, migration 0009).
+ * INCOMPLETE counts here: a member whose latest assessment is INCOMPLETE has an unknown
+ * category, and no older one stands in for it.
  */
-const categoryAt = (e: string) => sql`(
-  select distinct on (a.member_id) a.member_id, a.category
-  from assessments a
-  where a.status = 'submitted' and a.assessed_on <= ${e}::date
-  order by a.member_id desc, a.assessed_on desc, a.submitted_at desc, a.id desc)`;
+const covers = (s: string, d: string) =>
+  sql`${sql.ref(`${s}.assessed_on`)} <= ${d}::date
+    and (${sql.ref(`${s}.until`)} is null or ${sql.ref(`${s}.until`)} > ${d}::date)`;
 
 /** Rank of a counting category, best first; null for INCOMPLETE or any other code. */
 const rank = (category: RawBuilder<unknown>) =>
@@ -63,20 +67,24 @@ export const COMPUTED_FACTS: Record<string, Facts> = {
   COOP_WOMEN: memberFacts(
     (w) => sql`${activeAt(w.end)} and m.type = 'cooperative' and m.women_led`,
   ),
+  // Spans carry their member's dimensions and dates: no join with members below.
+  // One span per submitted assessment: spans starting in the window are the assessments.
   ASSESSED: (w) => sql`
-    select ${MEMBER_DIMENSIONS}, null::text as mode, null::text as sex, 1 as n
-    from assessments a join members m on m.id = a.member_id
-    where a.status = 'submitted' and a.assessed_on between ${w.from}::date and ${w.end}::date`,
+    select ${memberDimensions('a')}, null::text as mode, null::text as sex, 1 as n
+    from readiness_spans a
+    where a.assessed_on between ${w.from}::date and ${w.end}::date`,
   EXPORT_READY: (w) => sql`
-    select ${MEMBER_DIMENSIONS}, null::text as mode, null::text as sex, 1 as n
-    from members m join ${categoryAt(w.end)} c on c.member_id = m.id
-    where ${activeAt(w.end)} and c.category = 'A'`,
+    select ${memberDimensions('ce')}, null::text as mode, null::text as sex, 1 as n
+    from readiness_spans ce
+    where ${covers('ce', w.end)} and ce.category = 'A' and ${activeAt(w.end, 'ce')}`,
+  // A span at e that began before s covers s − 1 day too: same category, not an improvement.
+  // So only spans that began within the window can count, which the index finds by date.
   READINESS_UP: (w) => sql`
-    select ${MEMBER_DIMENSIONS}, null::text as mode, null::text as sex, 1 as n
-    from members m
-    join ${categoryAt(w.end)} ce on ce.member_id = m.id
-    join ${categoryAt(w.before)} cs on cs.member_id = m.id
-    where ${activeAt(w.end)} and ${rank(sql`ce.category`)} < ${rank(sql`cs.category`)}`,
+    select ${memberDimensions('ce')}, null::text as mode, null::text as sex, 1 as n
+    from readiness_spans ce
+    join readiness_spans cs on cs.member_id = ce.member_id and ${covers('cs', w.before)}
+    where ce.assessed_on > ${w.before}::date and ${covers('ce', w.end)}
+      and ${activeAt(w.end, 'ce')} and ${rank(sql`ce.category`)} < ${rank(sql`cs.category`)}`,
   FAIR_PARTICIPATIONS: participationFacts(['trade_fair'], false),
   PEOPLE_TRAINED: participationFacts(['training', 'awareness'], true),
 };
