@@ -1,4 +1,12 @@
-import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import {
+  CamelCasePlugin,
+  Kysely,
+  type PluginTransformResultArgs,
+  PostgresDialect,
+  type QueryResult,
+  sql,
+  type UnknownRow,
+} from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { openEmbedded } from './embedded.js';
@@ -19,6 +27,31 @@ export interface DatabaseHandle {
 type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax' | 'statementTimeoutMs'> &
   Partial<Pick<Config, 'dbConnectTimeoutMs'>>;
 
+/**
+ * Kysely's CamelCasePlugin, renaming the columns of result rows only. jsonb documents are stored
+ * with camelCase keys already, so nested keys are left as they are (measured, bench/RESULTS.md:
+ * walking them cost most of a large read). The stock plugin also copies every array value, tests
+ * every value for a plain object and looks every column name up again on each row; here the
+ * names are mapped once per result, as all its rows have the same columns.
+ */
+class ColumnNamesToCamelCase extends CamelCasePlugin {
+  override async transformResult(
+    args: PluginTransformResultArgs,
+  ): Promise<QueryResult<UnknownRow>> {
+    const { rows } = args.result;
+    const first = rows[0];
+    if (first === undefined) return args.result;
+    const names = Object.keys(first).map((column) => [column, this.camelCase(column)] as const);
+    return { ...args.result, rows: rows.map((row) => renameColumns(row, names)) };
+  }
+}
+
+function renameColumns(row: UnknownRow, names: readonly (readonly [string, string])[]) {
+  const renamed: UnknownRow = {};
+  for (const [column, name] of names) renamed[name] = row[column];
+  return renamed;
+}
+
 /** One code path for both modes: Kysely's PostgresDialect over a pg pool. */
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   // Kysely's destroy() ends the pool; afterClose releases what the mode holds besides it.
@@ -27,9 +60,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     : await openEmbeddedPool(config.dataDir);
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
-    // jsonb documents are stored with camelCase keys already: mapping only the columns saves
-    // walking every key of every document on each read (measured, bench/RESULTS.md).
-    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
+    plugins: [new ColumnNamesToCamelCase({ maintainNestedObjectKeys: true })],
   });
   let closed = false;
   return {

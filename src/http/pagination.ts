@@ -1,4 +1,5 @@
 import { type TSchema, Type } from 'typebox';
+import { Nullable } from './nullable.js';
 import { badRequest } from './problem.js';
 
 /** `limit` and `cursor` of every collection (api.md → Lists). */
@@ -12,9 +13,9 @@ export const PageQuery = {
 export function PageSchema<T extends TSchema>(item: T) {
   return Type.Object({
     data: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()], {
-      description: 'Cursor of the next page; null on the last page',
-    }),
+    nextCursor: Nullable(
+      Type.String({ description: 'Cursor of the next page; null on the last page' }),
+    ),
   });
 }
 

@@ -11,7 +11,8 @@ export function generateRequestId(req: { headers: Record<string, unknown> }): st
 }
 
 export function registerRequestId(app: FastifyInstance) {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(HEADER, request.id);
+    done();
   });
 }

@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { ImportSummarySchema } from '../../http/import-summary.js';
+import { Nullable } from '../../http/nullable.js';
 import { PageQuery } from '../../http/pagination.js';
 import { PartnerCode } from '../partners/schemas.js';
 import { REGIONS } from '../reference/subdivisions.js';
@@ -20,7 +21,6 @@ const text = (maxLength: number, extra: object = {}) =>
   Type.String({ minLength: 1, maxLength, ...extra });
 /** Optional in requests; null there means "not given", as in responses. */
 const nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
-const orNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const MemberTypeSchema = Type.Enum(['company', 'cooperative', 'gie', 'association']);
 export const MemberStatusSchema = Type.Enum(['active', 'suspended', 'withdrawn']);
@@ -176,31 +176,31 @@ export const MemberPatchSchema = Type.Object(
 export const MemberSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   partnerCode: PartnerCode,
-  externalRef: orNull(Type.String()),
+  externalRef: Nullable(Type.String()),
   type: MemberTypeSchema,
   name: Type.String(),
-  legalForm: orNull(Type.String()),
-  ice: orNull(Type.String()),
-  taxId: orNull(Type.String()),
-  rc: orNull(Rc),
+  legalForm: Nullable(Type.String()),
+  ice: Nullable(Type.String()),
+  taxId: Nullable(Type.String()),
+  rc: Nullable(Rc),
   region: Type.String(),
-  province: orNull(Type.String()),
-  city: orNull(Type.String()),
+  province: Nullable(Type.String()),
+  city: Nullable(Type.String()),
   remoteArea: Type.Boolean(),
   womenLed: Type.Boolean(),
-  membersCount: orNull(BySex),
-  employees: orNull(BySex),
+  membersCount: Nullable(BySex),
+  employees: Nullable(BySex),
   products: Type.Array(ProductSchema),
   certifications: Type.Array(CertificationSchema),
   exportMarkets: Type.Array(Type.String()),
   targetMarkets: Type.Array(Type.String()),
-  digital: orNull(DigitalSchema),
+  digital: Nullable(DigitalSchema),
   joinedOn: Type.String({ format: 'date' }),
   contacts: Type.Array(ContactSchema),
   status: MemberStatusSchema,
-  withdrawnOn: orNull(Type.String({ format: 'date' })),
-  personalDataErasedAt: orNull(Type.String({ format: 'date-time' })),
-  readiness: orNull(
+  withdrawnOn: Nullable(Type.String({ format: 'date' })),
+  personalDataErasedAt: Nullable(Type.String({ format: 'date-time' })),
+  readiness: Nullable(
     Type.String({ description: 'Current readiness category (latest submitted assessment)' }),
   ),
   version: Type.Integer(),
