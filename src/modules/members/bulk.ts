@@ -9,7 +9,7 @@ import { iceTaken } from './commands.js';
 import type { ValidMemberInput } from './document.js';
 import { BulkRowSchema, NewMemberSchema } from './schemas.js';
 import { applyUpserts, planUpserts, type UpsertPlan, type UpsertRow } from './upsert.js';
-import { documentValidator } from './validation.js';
+import { documentValidator, phoneChecker } from './validation.js';
 
 type Db = Kysely<Database>;
 
@@ -25,9 +25,10 @@ function checkRows(principal: Principal, rows: unknown[], known: ReadonlySet<str
   const valid: { index: number; row: UpsertRow }[] = [];
   const seenRefs = new Map<string, number>();
   const seenIces = new Map<string, number>();
+  const isPhone = phoneChecker();
   rows.forEach((raw, index) => {
     const base = `/members/${index}`;
-    const errors = validateRow(raw, base);
+    const errors = validateRow(raw, base, isPhone);
     const input = (raw ?? {}) as Record<string, unknown>;
     const partner = choosePartner(principal, input.partnerCode, known);
     if (partner.code === undefined)

@@ -125,8 +125,17 @@ function bySex(women: number | null, men: number | null): BySex | null {
   return women === null || men === null ? null : { women, men };
 }
 
-/** The columns a document fills (jsonb as JSON text). */
+/** The columns a document fills (jsonb as JSON text, as Kysely's inserts and updates bind it). */
 export function columnsOf(doc: MemberDocument) {
+  return columnValues(doc, (value) => JSON.stringify(value));
+}
+
+/** The columns a document fills, jsonb as the documents themselves (for a JSON recordset). */
+export function recordOf(doc: MemberDocument) {
+  return columnValues(doc, (value) => value);
+}
+
+function columnValues<J>(doc: MemberDocument, json: (value: object) => J) {
   return {
     externalRef: doc.externalRef,
     type: doc.type,
@@ -146,14 +155,14 @@ export function columnsOf(doc: MemberDocument) {
     membersMen: doc.membersCount?.men ?? null,
     employeesWomen: doc.employees?.women ?? null,
     employeesMen: doc.employees?.men ?? null,
-    products: JSON.stringify(doc.products),
+    products: json(doc.products),
     hsCodes: [...new Set(doc.products.map((p) => p.hsCode))],
-    certifications: JSON.stringify(doc.certifications),
+    certifications: json(doc.certifications),
     exportMarkets: doc.exportMarkets,
     targetMarkets: doc.targetMarkets,
-    digital: doc.digital === null ? null : JSON.stringify(doc.digital),
+    digital: doc.digital === null ? null : json(doc.digital),
     joinedOn: doc.joinedOn,
-    contacts: JSON.stringify(doc.contacts),
+    contacts: json(doc.contacts),
   };
 }
 

@@ -1,9 +1,16 @@
 import { type Kysely, sql } from 'kysely';
+import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
 import type { Database } from '../../db/schema.js';
 import type { MemberStatus } from '../../db/tables/members.js';
 import { normalizeHsCode } from '../reference/hs-code.js';
 import { foldForSearch } from '../reference/text.js';
-import { columnsOf, type MemberDocument, type MemberRow, type MemberState } from './document.js';
+import {
+  columnsOf,
+  type MemberDocument,
+  type MemberRow,
+  type MemberState,
+  recordOf,
+} from './document.js';
 import type { MemberListFilters } from './schemas.js';
 
 type Db = Kysely<Database>;
@@ -43,6 +50,75 @@ export async function findIceHolder(db: Db, ice: string) {
     .select(['id', 'partnerCode', 'externalRef'])
     .where('ice', '=', ice)
     .executeTakeFirst();
+}
+
+type UpsertRecord = { id: string; partnerCode: string } & ReturnType<typeof recordOf>;
+
+/** The columns an upsert writes, in order, with each column's PostgreSQL type. */
+const UPSERT_COLUMNS: readonly RecordsetColumn<UpsertRecord>[] = [
+  ['id', 'uuid'],
+  ['partnerCode', 'text'],
+  ['externalRef', 'text'],
+  ['type', 'text'],
+  ['name', 'text'],
+  ['nameSearch', 'text'],
+  ['legalForm', 'text'],
+  ['ice', 'text'],
+  ['taxId', 'text'],
+  ['rcTribunal', 'text'],
+  ['rcNumber', 'text'],
+  ['region', 'text'],
+  ['province', 'text'],
+  ['city', 'text'],
+  ['remoteArea', 'boolean'],
+  ['womenLed', 'boolean'],
+  ['membersWomen', 'integer'],
+  ['membersMen', 'integer'],
+  ['employeesWomen', 'integer'],
+  ['employeesMen', 'integer'],
+  ['products', 'jsonb'],
+  ['hsCodes', 'text[]'],
+  ['certifications', 'jsonb'],
+  ['exportMarkets', 'text[]'],
+  ['targetMarkets', 'text[]'],
+  ['digital', 'jsonb'],
+  ['joinedOn', 'date'],
+  ['contacts', 'jsonb'],
+];
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+const upsertTarget = (() => {
+  const names = UPSERT_COLUMNS.map(([key]) => snakeCase(key));
+  const updates = names.slice(2).map((name) => `${name} = excluded.${name}`);
+  return {
+    into: sql.raw(`insert into members (${names.join(', ')})`),
+    onConflict: sql.raw(
+      `on conflict (partner_code, external_ref) do update set ${updates.join(', ')}, version = members.version + 1, updated_at = now()`,
+    ),
+  };
+})();
+
+/**
+ * Creates or fully replaces members by (partner, externalRef) in one statement, whatever their
+ * number (the rows travel as one JSON recordset); `inserted` says which rows were new. Rows must
+ * not repeat a (partner, externalRef).
+ */
+export async function upsertMembers(
+  db: Db,
+  members: readonly { id: string; partnerCode: string; doc: MemberDocument }[],
+): Promise<(MemberRow & { inserted: boolean })[]> {
+  const records = members.map(
+    (m): UpsertRecord => ({
+      id: m.id,
+      partnerCode: m.partnerCode,
+      ...recordOf(m.doc),
+    }),
+  );
+  const { rows } = await sql<MemberRow & { inserted: boolean }>`${upsertTarget.into}
+    select ${recordsetColumns(UPSERT_COLUMNS)} from ${recordset(records, UPSERT_COLUMNS)}
+    ${upsertTarget.onConflict} returning *, xmax = 0 as inserted`.execute(db);
+  return rows;
 }
 
 export async function insertMember(
