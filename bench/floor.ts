@@ -96,7 +96,7 @@ export function upsertMembersSql() {
     .slice(2)
     .map((c) => `${c} = excluded.${c}`)
     .join(', ');
-  return `insert into members (${names.join(', ')}) ${recordsetSql(MEMBER_COLUMNS)} on conflict (partner_code, external_ref) do update set ${updates}, version = members.version + 1, updated_at = now() returning *, xmax = 0 as inserted`;
+  return `insert into members (${names.join(', ')}) ${recordsetSql(MEMBER_COLUMNS)} on conflict (partner_code, external_ref) do update set ${updates}, version = members.version + 1, updated_at = now() returning id, partner_code, external_ref, xmax = 0 as inserted`;
 }
 
 const UPSERT_MEMBERS = upsertMembersSql();
@@ -287,22 +287,26 @@ async function main() {
         };
       });
       const written = (await c.query(UPSERT_MEMBERS, [JSON.stringify(records)])).rows;
+      const byRef = new Map(records.map((r) => [`${r.partnerCode}/${r.externalRef}`, r]));
       await c.query(
         AUDIT_INSERT,
         auditRecords(
-          written.map((m) => ({
-            partnerCode: m.partner_code,
-            entity: 'member',
-            entityId: m.id,
-            action: m.inserted ? 'created' : 'updated',
-            changes: {
-              name: { to: m.name },
-              type: { to: m.type },
-              region: { to: m.region },
-              products: { to: m.products },
-              contacts: { to: m.contacts },
-            },
-          })),
+          written.map((m) => {
+            const r = byRef.get(`${m.partner_code}/${m.external_ref}`);
+            return {
+              partnerCode: m.partner_code,
+              entity: 'member',
+              entityId: m.id,
+              action: m.inserted ? 'created' : 'updated',
+              changes: {
+                name: { to: r?.name },
+                type: { to: r?.type },
+                region: { to: r?.region },
+                products: { to: r?.products },
+                contacts: { to: r?.contacts },
+              },
+            };
+          }),
         ),
       );
       return {

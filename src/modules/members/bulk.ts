@@ -101,7 +101,7 @@ export async function bulkUpsert(db: Db, principal: Principal, rows: unknown[], 
     else if (plan.kind === 'created' || plan.kind === 'updated' || plan.kind === 'unchanged') {
       const outcome = outcomes.get(plan);
       const status = outcome ? (outcome.created ? 'created' : 'updated') : plan.kind;
-      const id = outcome?.row.id ?? (plan.kind === 'created' ? undefined : plan.id);
+      const id = outcome?.id ?? (plan.kind === 'created' ? undefined : plan.id);
       results[index] = { index, status, ...(id ? { id } : {}) };
     }
   });
@@ -150,7 +150,7 @@ export async function replaceByExternalRef(
   if (plan.kind === 'iceTaken') throw iceTaken(String(input.ice), plan.existingMemberId);
   assertNoErrors(planErrors(plan, principal, ''));
   if (plan.kind === 'unchanged') return { row: plan.before, created: false };
-  const outcome = (await applyUpserts(db, principal.keyId, [plan])).get(plan);
-  if (!outcome) throw new Error('the upsert wrote nothing');
-  return outcome;
+  const outcome = (await applyUpserts(db, principal.keyId, [plan], true)).get(plan);
+  if (!outcome?.row) throw new Error('the upsert wrote nothing');
+  return { row: outcome.row, created: outcome.created };
 }

@@ -92,6 +92,31 @@ export function toDocument(input: ValidMemberInput, defaultJoinedOn: string): Me
   };
 }
 
+/**
+ * Text as PostgreSQL stores it: bound text travels as UTF-8, where a lone surrogate becomes
+ * U+FFFD. Comparing and auditing the stored form keeps both equal to what reads back.
+ */
+export function storedText(value: string): string {
+  return value.isWellFormed() ? value : value.toWellFormed();
+}
+
+const illFormed = (value: unknown) => typeof value === 'string' && !value.isWellFormed();
+
+/** The document as it reads back once written: its text columns well-formed (storedText). */
+export function asStored(doc: MemberDocument): MemberDocument {
+  const { rc } = doc;
+  const rcIllFormed = rc !== null && (illFormed(rc.tribunal) || illFormed(rc.number));
+  if (!rcIllFormed && !Object.values(doc).some(illFormed)) return doc;
+  const stored = Object.fromEntries(
+    Object.entries(doc).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? storedText(value) : value,
+    ]),
+  ) as unknown as MemberDocument;
+  if (rc !== null) stored.rc = { tribunal: storedText(rc.tribunal), number: storedText(rc.number) };
+  return stored;
+}
+
 export function documentOf(row: MemberRow): MemberDocument {
   return {
     externalRef: row.externalRef,

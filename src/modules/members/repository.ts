@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
 import type { Database } from '../../db/schema.js';
 import type { MemberStatus } from '../../db/tables/members.js';
@@ -99,15 +99,22 @@ const upsertTarget = (() => {
   };
 })();
 
+type MemberToWrite = { id: string; partnerCode: string; doc: MemberDocument };
+
+/** What identifies a written member, and whether the write created it. */
+export interface WrittenMember {
+  id: string;
+  partnerCode: string;
+  externalRef: string | null;
+  inserted: boolean;
+}
+
 /**
  * Creates or fully replaces members by (partner, externalRef) in one statement, whatever their
- * number (the rows travel as one JSON recordset); `inserted` says which rows were new. Rows must
- * not repeat a (partner, externalRef).
+ * number (the rows travel as one JSON recordset), returning what `returning` names; `inserted`
+ * says which rows were new. Rows must not repeat a (partner, externalRef).
  */
-export async function upsertMembers(
-  db: Db,
-  members: readonly { id: string; partnerCode: string; doc: MemberDocument }[],
-): Promise<(MemberRow & { inserted: boolean })[]> {
+function upsertStatement<R>(members: readonly MemberToWrite[], returning: RawBuilder<unknown>) {
   const records = members.map(
     (m): UpsertRecord => ({
       id: m.id,
@@ -115,10 +122,24 @@ export async function upsertMembers(
       ...recordOf(m.doc),
     }),
   );
-  const { rows } = await sql<MemberRow & { inserted: boolean }>`${upsertTarget.into}
+  return sql<R>`${upsertTarget.into}
     select ${recordsetColumns(UPSERT_COLUMNS)} from ${recordset(records, UPSERT_COLUMNS)}
-    ${upsertTarget.onConflict} returning *, xmax = 0 as inserted`.execute(db);
-  return rows;
+    ${upsertTarget.onConflict} returning ${returning}, xmax = 0 as inserted`;
+}
+
+/** Upserts members (see upsertStatement) and returns the written rows. */
+export async function upsertMembers(db: Db, members: readonly MemberToWrite[]) {
+  const statement = upsertStatement<MemberRow & { inserted: boolean }>(members, sql.raw('*'));
+  return (await statement.execute(db)).rows;
+}
+
+/** Upserts members (see upsertStatement) and returns only what identifies each row. */
+export async function upsertMemberKeys(db: Db, members: readonly MemberToWrite[]) {
+  const statement = upsertStatement<WrittenMember>(
+    members,
+    sql.raw('id, partner_code, external_ref'),
+  );
+  return (await statement.execute(db)).rows;
 }
 
 export async function insertMember(
