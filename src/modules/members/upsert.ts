@@ -5,6 +5,7 @@ import type { FieldError } from '../../http/problem.js';
 import {
   type AuditChanges,
   type AuditEventInput,
+  creationChanges,
   diffChanges,
   recordAuditEvents,
 } from '../audit/repository.js';
@@ -155,7 +156,7 @@ export async function applyUpserts(
       entityId: id,
       action: inserted ? 'created' : 'updated',
       partnerCode,
-      changes: plan.kind === 'updated' ? plan.changes : diffChanges({}, plan.doc),
+      changes: plan.kind === 'updated' ? plan.changes : creationChanges(plan.doc),
     });
   }
   await recordAuditEvents(db, events);
