@@ -12,8 +12,32 @@ import { v7 as uuidv7 } from 'uuid';
 import { openEmbedded } from '../src/db/embedded.js';
 
 const ASSESSMENT_COLUMNS = `"assessments".*, "grids"."code" as "grid_code", "grids"."version" as "grid_version"`;
-const AUDIT_INSERT = (rows: number) =>
-  `insert into "audit_events" ("id", "actor_key_id", "partner_code", "entity", "entity_id", "action", "changes") values ${placeholders(rows, 7)}`;
+/** `jsonb_to_recordset` of one JSON parameter, as the service sends many rows (src/db/recordset.ts). */
+const recordsetSql = (columns: [string, string][]) =>
+  `select ${columns.map(([key]) => `"${key}"`).join(', ')} from jsonb_to_recordset($1::jsonb) as r(${columns.map(([key, type]) => `"${key}" ${type}`).join(', ')})`;
+
+const AUDIT_INSERT = `insert into audit_events (id, actor_key_id, partner_code, entity, entity_id, action, changes) ${recordsetSql(
+  [
+    ['id', 'uuid'],
+    ['actorKeyId', 'uuid'],
+    ['partnerCode', 'text'],
+    ['entity', 'text'],
+    ['entityId', 'text'],
+    ['action', 'text'],
+    ['changes', 'jsonb'],
+  ],
+)}`;
+
+/** The audit insert's one parameter: the events as a JSON array. */
+const auditRecords = (
+  events: {
+    partnerCode: string;
+    entity: string;
+    entityId: string;
+    action: string;
+    changes: object;
+  }[],
+) => [JSON.stringify(events.map((e) => ({ id: uuidv7(), actorKeyId: ACTOR, ...e })))];
 
 /** The statements of each route, in the order the service issues them (BEGIN/COMMIT apart). */
 export const FLOOR_SQL = {
@@ -24,7 +48,7 @@ export const FLOOR_SQL = {
   grid: `select * from "grids" where "id" = $1`,
   insertAssessment: `insert into "assessments" ("id", "member_id", "partner_code", "grid_id", "status", "assessed_on", "assessor", "answers", "result", "score", "category", "rescored_from", "submitted_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning "id"`,
   findAssessment: `select ${ASSESSMENT_COLUMNS} from "assessments" inner join "grids" on "grids"."id" = "assessments"."grid_id" where "assessments"."id" = $1`,
-  audit1: AUDIT_INSERT(1),
+  auditEvents: AUDIT_INSERT,
   markSubmitted: `update "assessments" set "status" = $1, "result" = $2, "score" = $3, "category" = $4, "submitted_at" = clock_timestamp(), "version" = version + 1, "updated_at" = now() where "id" = $5 and "status" = $6`,
   latestSubmitted: `select "id", "category", "assessed_on" from "assessments" where "member_id" = $1 and "status" = $2 order by "assessed_on" desc, "submitted_at" desc, "id" desc limit $3`,
   setReadiness: `update "members" set "readiness_category" = $1, "readiness_assessment_id" = $2, "readiness_assessed_on" = $3 where "id" = $4`,
@@ -33,53 +57,49 @@ export const FLOOR_SQL = {
   iceHolders: `select "id", "partner_code", "ice" from "members" where ice = any($1::text[])`,
 };
 
-/** Columns a bulk row fills, in the service's order. */
-const MEMBER_COLUMNS = [
-  'id',
-  'partner_code',
-  'external_ref',
-  'type',
-  'name',
-  'name_search',
-  'legal_form',
-  'ice',
-  'tax_id',
-  'rc_tribunal',
-  'rc_number',
-  'region',
-  'province',
-  'city',
-  'remote_area',
-  'women_led',
-  'members_women',
-  'members_men',
-  'employees_women',
-  'employees_men',
-  'products',
-  'hs_codes',
-  'certifications',
-  'export_markets',
-  'target_markets',
-  'digital',
-  'joined_on',
-  'contacts',
+/** Columns a bulk row fills, in the service's order, with their types. */
+const MEMBER_COLUMNS: [string, string][] = [
+  ['id', 'uuid'],
+  ['partnerCode', 'text'],
+  ['externalRef', 'text'],
+  ['type', 'text'],
+  ['name', 'text'],
+  ['nameSearch', 'text'],
+  ['legalForm', 'text'],
+  ['ice', 'text'],
+  ['taxId', 'text'],
+  ['rcTribunal', 'text'],
+  ['rcNumber', 'text'],
+  ['region', 'text'],
+  ['province', 'text'],
+  ['city', 'text'],
+  ['remoteArea', 'boolean'],
+  ['womenLed', 'boolean'],
+  ['membersWomen', 'integer'],
+  ['membersMen', 'integer'],
+  ['employeesWomen', 'integer'],
+  ['employeesMen', 'integer'],
+  ['products', 'jsonb'],
+  ['hsCodes', 'text[]'],
+  ['certifications', 'jsonb'],
+  ['exportMarkets', 'text[]'],
+  ['targetMarkets', 'text[]'],
+  ['digital', 'jsonb'],
+  ['joinedOn', 'date'],
+  ['contacts', 'jsonb'],
 ];
 
-function placeholders(rows: number, width: number) {
-  const out: string[] = [];
-  for (let r = 0; r < rows; r += 1) {
-    const cells = Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`);
-    out.push(`(${cells.join(', ')})`);
-  }
-  return out.join(', ');
+/** The service's upsert: all rows as one JSON recordset. */
+export function upsertMembersSql() {
+  const names = MEMBER_COLUMNS.map(([key]) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+  const updates = names
+    .slice(2)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+  return `insert into members (${names.join(', ')}) ${recordsetSql(MEMBER_COLUMNS)} on conflict (partner_code, external_ref) do update set ${updates}, version = members.version + 1, updated_at = now() returning id, partner_code, external_ref, xmax = 0 as inserted`;
 }
 
-export function upsertMembersSql(rows: number) {
-  const updates = MEMBER_COLUMNS.slice(2)
-    .map((c) => `"${c}" = "excluded"."${c}"`)
-    .join(', ');
-  return `insert into "members" (${MEMBER_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${placeholders(rows, MEMBER_COLUMNS.length)} on conflict ("partner_code", "external_ref") do update set ${updates}, "version" = members.version + 1, "updated_at" = now() returning *, xmax = 0 as "inserted"`;
-}
+const UPSERT_MEMBERS = upsertMembersSql();
 
 async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>) {
   const client = await pool.connect();
@@ -173,15 +193,18 @@ async function main() {
         assessor: { to: body.assessor },
         answers: { to: body.answers },
       };
-      await c.query(FLOOR_SQL.audit1, [
-        uuidv7(),
-        ACTOR,
-        member.partner_code,
-        'assessment',
-        id,
-        'created',
-        JSON.stringify(created),
-      ]);
+      await c.query(
+        FLOOR_SQL.auditEvents,
+        auditRecords([
+          {
+            partnerCode: member.partner_code,
+            entity: 'assessment',
+            entityId: id,
+            action: 'created',
+            changes: created,
+          },
+        ]),
+      );
       await c.query(FLOOR_SQL.markSubmitted, [
         'submitted',
         FIXED_RESULT,
@@ -203,15 +226,18 @@ async function main() {
         category: { to: FIXED_CATEGORY },
         score: { to: FIXED_SCORE },
       };
-      await c.query(FLOOR_SQL.audit1, [
-        uuidv7(),
-        ACTOR,
-        member.partner_code,
-        'assessment',
-        id,
-        'submitted',
-        JSON.stringify(submitted),
-      ]);
+      await c.query(
+        FLOOR_SQL.auditEvents,
+        auditRecords([
+          {
+            partnerCode: member.partner_code,
+            entity: 'assessment',
+            entityId: id,
+            action: 'submitted',
+            changes: submitted,
+          },
+        ]),
+      );
       return (await c.query(FLOOR_SQL.findAssessment, [id])).rows[0];
     });
     return reply.code(201).send(row);
@@ -226,61 +252,63 @@ async function main() {
       await c.query(FLOOR_SQL.byExternalRefs, [codes, refs]);
       const ices = rows.map((r) => r.ice).filter((v) => typeof v === 'string');
       if (ices.length > 0) await c.query(FLOOR_SQL.iceHolders, [ices]);
-      const values: unknown[] = [];
       const today = new Date().toISOString().slice(0, 10);
-      for (const r of rows) {
+      const records = rows.map((r) => {
         const products = r.products ?? [];
-        values.push(
-          uuidv7(),
-          r.partnerCode,
-          r.externalRef,
-          r.type,
-          r.name,
-          String(r.name).toLowerCase(),
-          r.legalForm ?? null,
-          r.ice ?? null,
-          r.taxId ?? null,
-          r.rc?.tribunal ?? null,
-          r.rc?.number ?? null,
-          r.region,
-          r.province ?? null,
-          r.city ?? null,
-          r.remoteArea,
-          r.womenLed,
-          r.membersCount?.women ?? null,
-          r.membersCount?.men ?? null,
-          r.employees?.women ?? null,
-          r.employees?.men ?? null,
-          JSON.stringify(products),
-          products.map((p: { hsCode: string }) => p.hsCode),
-          JSON.stringify(r.certifications ?? []),
-          r.exportMarkets ?? [],
-          r.targetMarkets ?? [],
-          r.digital ? JSON.stringify(r.digital) : null,
-          r.joinedOn ?? today,
-          JSON.stringify(r.contacts ?? []),
-        );
-      }
-      const written = (await c.query(upsertMembersSql(rows.length), values)).rows;
-      const audit: unknown[] = [];
-      for (const m of written) {
-        audit.push(
-          uuidv7(),
-          ACTOR,
-          m.partner_code,
-          'member',
-          m.id,
-          m.inserted ? 'created' : 'updated',
-          JSON.stringify({
-            name: { to: m.name },
-            type: { to: m.type },
-            region: { to: m.region },
-            products: { to: m.products },
-            contacts: { to: m.contacts },
+        return {
+          id: uuidv7(),
+          partnerCode: r.partnerCode,
+          externalRef: r.externalRef,
+          type: r.type,
+          name: r.name,
+          nameSearch: String(r.name).toLowerCase(),
+          legalForm: r.legalForm ?? null,
+          ice: r.ice ?? null,
+          taxId: r.taxId ?? null,
+          rcTribunal: r.rc?.tribunal ?? null,
+          rcNumber: r.rc?.number ?? null,
+          region: r.region,
+          province: r.province ?? null,
+          city: r.city ?? null,
+          remoteArea: r.remoteArea,
+          womenLed: r.womenLed,
+          membersWomen: r.membersCount?.women ?? null,
+          membersMen: r.membersCount?.men ?? null,
+          employeesWomen: r.employees?.women ?? null,
+          employeesMen: r.employees?.men ?? null,
+          products,
+          hsCodes: products.map((p: { hsCode: string }) => p.hsCode),
+          certifications: r.certifications ?? [],
+          exportMarkets: r.exportMarkets ?? [],
+          targetMarkets: r.targetMarkets ?? [],
+          digital: r.digital ?? null,
+          joinedOn: r.joinedOn ?? today,
+          contacts: r.contacts ?? [],
+        };
+      });
+      const written = (await c.query(UPSERT_MEMBERS, [JSON.stringify(records)])).rows;
+      const byRef = new Map(records.map((r) => [`${r.partnerCode}/${r.externalRef}`, r]));
+      await c.query(
+        AUDIT_INSERT,
+        auditRecords(
+          written.map((m) => {
+            const r = byRef.get(`${m.partner_code}/${m.external_ref}`);
+            return {
+              partnerCode: m.partner_code,
+              entity: 'member',
+              entityId: m.id,
+              action: m.inserted ? 'created' : 'updated',
+              changes: {
+                name: { to: r?.name },
+                type: { to: r?.type },
+                region: { to: r?.region },
+                products: { to: r?.products },
+                contacts: { to: r?.contacts },
+              },
+            };
           }),
-        );
-      }
-      await c.query(AUDIT_INSERT(written.length), audit);
+        ),
+      );
       return {
         created: written.filter((m) => m.inserted).length,
         results: written.map((m, index) => ({

@@ -293,22 +293,19 @@ async function captureSql(
         FLOOR_SQL.grid,
         FLOOR_SQL.insertAssessment,
         FLOOR_SQL.findAssessment,
-        FLOOR_SQL.audit1,
+        FLOOR_SQL.auditEvents,
         FLOOR_SQL.markSubmitted,
         FLOOR_SQL.latestSubmitted,
         FLOOR_SQL.setReadiness,
-        FLOOR_SQL.audit1,
+        FLOOR_SQL.auditEvents,
         FLOOR_SQL.findAssessment,
       ],
       e: [
         FLOOR_SQL.partners,
         FLOOR_SQL.byExternalRefs,
         FLOOR_SQL.iceHolders,
-        upsertMembersSql(2),
-        FLOOR_SQL.audit1.replace(
-          '($1, $2, $3, $4, $5, $6, $7)',
-          '($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14)',
-        ),
+        upsertMembersSql(),
+        FLOOR_SQL.auditEvents,
       ],
     };
     const floorMatches: Record<string, boolean> = {};

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import t from 'tap';
 import {
+  creationChanges,
   diffChanges,
   recordAuditEvents,
   redactAuditValues,
@@ -316,4 +317,15 @@ t.test('diffChanges', async (t) => {
   t.same(diffChanges({ a: 1, b: 2 }, { a: 2, b: 3 }, ['b']), { b: { from: 2, to: 3 } });
   t.same(diffChanges({ a: undefined }, {}), {});
   t.same(diffChanges({ a: null }, {}), { a: { from: null, to: undefined } });
+});
+
+t.test('creationChanges stores what diffChanges from nothing stores', async (t) => {
+  const after = { a: 1, b: null, c: undefined, d: { x: [1, 'y'] }, e: '' };
+  t.same(creationChanges(after), {
+    a: { to: 1 },
+    b: { to: null },
+    d: { to: { x: [1, 'y'] } },
+    e: { to: '' },
+  });
+  t.equal(JSON.stringify(creationChanges(after)), JSON.stringify(diffChanges({}, after)));
 });

@@ -173,6 +173,28 @@ t.test('members: PUT by externalRef and bulk upsert', async (t) => {
     ]);
   });
 
+  t.test('bulk: lone surrogates in text are stored, compared and audited as U+FFFD', async (t) => {
+    // Bound text reaches PostgreSQL as UTF-8, where a lone surrogate becomes U+FFFD.
+    const members = [row('S-\uD800', { name: 'Coop \uD800 Tata', city: 'x\uDFFFy' })];
+    const first = await api({ method: 'POST', url: '/v1/members/bulk', body: { members } });
+    t.equal(first.statusCode, 200, first.body);
+    t.equal(first.json().results[0].status, 'created');
+    const id = first.json().results[0].id;
+    const stored = (await api({ method: 'GET', url: `/v1/members/${id}` })).json();
+    t.same(
+      [stored.externalRef, stored.name, stored.city],
+      ['S-\uFFFD', 'Coop \uFFFD Tata', 'x\uFFFDy'],
+    );
+    const events = await app.db
+      .selectFrom('auditEvents')
+      .select('changes')
+      .where('entityId', '=', id)
+      .execute();
+    t.same(events[0]?.changes?.name, { to: 'Coop \uFFFD Tata' });
+    const again = await api({ method: 'POST', url: '/v1/members/bulk', body: { members } });
+    t.same(again.json().results[0], { index: 0, status: 'unchanged', id });
+  });
+
   t.test('bulk dryRun writes nothing', async (t) => {
     const before = await count();
     const events = await app.db.selectFrom('auditEvents').select('id').execute();

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/database.js';
 import type { Role } from '../../db/tables/api-keys.js';
+import { uuidv7 } from '../../db/uuid.js';
 import { generateKey, hashKey, keyPrefix } from './keys.js';
 
 export interface NewApiKey {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../db/schema.js';
 import type { AssessorDoc } from '../../db/tables/assessments.js';
+import { uuidv7 } from '../../db/uuid.js';
 import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
 import { applyMergePatch } from '../../http/merge-patch.js';

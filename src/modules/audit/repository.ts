@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import stringify from 'safe-stable-stringify';
-import { v7 as uuidv7 } from 'uuid';
+import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
 import type { Database } from '../../db/schema.js';
 import type { AuditChanges } from '../../db/tables/audit-events.js';
+import { uuidv7 } from '../../db/uuid.js';
 
 export type { AuditChanges } from '../../db/tables/audit-events.js';
 
@@ -22,31 +23,52 @@ export interface AuditEventInput {
 /** The text erased values are replaced by. */
 export const ERASED = '[erased]';
 
-/** Rows per insert statement: far below PostgreSQL's 65,535 bind parameters. */
-const INSERT_CHUNK = 1000;
-
 /** Records one write; call it inside the transaction of the write it describes. */
 export async function recordAuditEvent(db: Kysely<Database>, e: AuditEventInput): Promise<void> {
   await recordAuditEvents(db, [e]);
 }
 
-/** Records the events of a bulk write in set-based inserts (in the caller's transaction). */
+interface AuditRecord {
+  id: string;
+  actorKeyId: string | null;
+  partnerCode: string | null;
+  entity: string;
+  entityId: string;
+  action: string;
+  changes: AuditChanges | null;
+}
+
+const AUDIT_COLUMNS: readonly RecordsetColumn<AuditRecord>[] = [
+  ['id', 'uuid'],
+  ['actorKeyId', 'uuid'],
+  ['partnerCode', 'text'],
+  ['entity', 'text'],
+  ['entityId', 'text'],
+  ['action', 'text'],
+  ['changes', 'jsonb'],
+];
+
+/** Records the events of a write in one insert, whatever their number (caller's transaction). */
 export async function recordAuditEvents(
   db: Kysely<Database>,
   events: readonly AuditEventInput[],
 ): Promise<void> {
-  for (let start = 0; start < events.length; start += INSERT_CHUNK) {
-    const rows = events.slice(start, start + INSERT_CHUNK).map((e) => ({
+  if (events.length === 0) return;
+  const records = events.map(
+    (e): AuditRecord => ({
       id: uuidv7(),
       actorKeyId: e.actorKeyId,
       partnerCode: e.partnerCode ?? null,
       entity: e.entity,
       entityId: e.entityId,
       action: e.action,
-      changes: e.changes === undefined ? null : JSON.stringify(e.changes),
-    }));
-    await db.insertInto('auditEvents').values(rows).execute();
-  }
+      changes: e.changes ?? null,
+    }),
+  );
+  await sql`insert into audit_events (id, actor_key_id, partner_code, entity, entity_id, action, changes)
+    select ${recordsetColumns(AUDIT_COLUMNS)} from ${recordset(records, AUDIT_COLUMNS)}`.execute(
+    db,
+  );
 }
 
 /**
@@ -108,10 +130,26 @@ export function diffChanges(
   const names = fields ?? [...new Set([...Object.keys(from), ...Object.keys(to)])];
   const changes: AuditChanges = {};
   for (const name of names) {
-    if (stringify(from[name]) !== stringify(to[name])) {
+    const [a, b] = [from[name], to[name]];
+    // Identical values are the same JSON and undefined differs from any value: only the rest
+    // needs serialising (a created record's diff then costs no serialisation at all).
+    const differs =
+      a === b ? false : a === undefined || b === undefined || stringify(a) !== stringify(b);
+    if (differs) {
       changes[name] = { from: from[name], to: to[name] };
     }
   }
+  return changes;
+}
+
+/**
+ * The changes of a created record: each field it has, as `to`. What `diffChanges({}, after)`
+ * stores, built without comparing or undefined `from` sides (cheaper for a bulk import).
+ */
+export function creationChanges(after: object): AuditChanges {
+  const changes: AuditChanges = {};
+  for (const [name, value] of Object.entries(after))
+    if (value !== undefined) changes[name] = { to: value };
   return changes;
 }
 

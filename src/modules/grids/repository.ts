@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../db/schema.js';
 import type { GridStatus, GridsTable } from '../../db/tables/grids.js';
+import { uuidv7 } from '../../db/uuid.js';
 import { HttpProblem, notFound } from '../../http/problem.js';
 import type { GridDefinition } from './definition.js';
 import type { Grid } from './schemas.js';

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../db/schema.js';
 import type { Disaggregation } from '../../db/tables/kpi-targets.js';
+import { uuidv7 } from '../../db/uuid.js';
 import type { FieldError } from '../../http/problem.js';
 import { InvalidPeriodError, type Period, parsePeriod } from '../periods/period.js';
 import { disaggregationErrors, disaggregationKey } from './dimensions.js';

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../db/schema.js';
+import { uuidv7 } from '../../db/uuid.js';
 import type { Principal } from '../../http/auth.js';
 import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
 import { type AuditEventInput, diffChanges, recordAuditEvents } from '../audit/repository.js';

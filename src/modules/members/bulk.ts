@@ -9,7 +9,7 @@ import { iceTaken } from './commands.js';
 import type { ValidMemberInput } from './document.js';
 import { BulkRowSchema, NewMemberSchema } from './schemas.js';
 import { applyUpserts, planUpserts, type UpsertPlan, type UpsertRow } from './upsert.js';
-import { documentValidator } from './validation.js';
+import { documentValidator, phoneChecker } from './validation.js';
 
 type Db = Kysely<Database>;
 
@@ -25,9 +25,10 @@ function checkRows(principal: Principal, rows: unknown[], known: ReadonlySet<str
   const valid: { index: number; row: UpsertRow }[] = [];
   const seenRefs = new Map<string, number>();
   const seenIces = new Map<string, number>();
+  const isPhone = phoneChecker();
   rows.forEach((raw, index) => {
     const base = `/members/${index}`;
-    const errors = validateRow(raw, base);
+    const errors = validateRow(raw, base, isPhone);
     const input = (raw ?? {}) as Record<string, unknown>;
     const partner = choosePartner(principal, input.partnerCode, known);
     if (partner.code === undefined)
@@ -100,7 +101,7 @@ export async function bulkUpsert(db: Db, principal: Principal, rows: unknown[], 
     else if (plan.kind === 'created' || plan.kind === 'updated' || plan.kind === 'unchanged') {
       const outcome = outcomes.get(plan);
       const status = outcome ? (outcome.created ? 'created' : 'updated') : plan.kind;
-      const id = outcome?.row.id ?? (plan.kind === 'created' ? undefined : plan.id);
+      const id = outcome?.id ?? (plan.kind === 'created' ? undefined : plan.id);
       results[index] = { index, status, ...(id ? { id } : {}) };
     }
   });
@@ -149,7 +150,7 @@ export async function replaceByExternalRef(
   if (plan.kind === 'iceTaken') throw iceTaken(String(input.ice), plan.existingMemberId);
   assertNoErrors(planErrors(plan, principal, ''));
   if (plan.kind === 'unchanged') return { row: plan.before, created: false };
-  const outcome = (await applyUpserts(db, principal.keyId, [plan])).get(plan);
-  if (!outcome) throw new Error('the upsert wrote nothing');
-  return outcome;
+  const outcome = (await applyUpserts(db, principal.keyId, [plan], true)).get(plan);
+  if (!outcome?.row) throw new Error('the upsert wrote nothing');
+  return { row: outcome.row, created: outcome.created };
 }

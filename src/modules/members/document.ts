@@ -92,6 +92,31 @@ export function toDocument(input: ValidMemberInput, defaultJoinedOn: string): Me
   };
 }
 
+/**
+ * Text as PostgreSQL stores it: bound text travels as UTF-8, where a lone surrogate becomes
+ * U+FFFD. Comparing and auditing the stored form keeps both equal to what reads back.
+ */
+export function storedText(value: string): string {
+  return value.isWellFormed() ? value : value.toWellFormed();
+}
+
+const illFormed = (value: unknown) => typeof value === 'string' && !value.isWellFormed();
+
+/** The document as it reads back once written: its text columns well-formed (storedText). */
+export function asStored(doc: MemberDocument): MemberDocument {
+  const { rc } = doc;
+  const rcIllFormed = rc !== null && (illFormed(rc.tribunal) || illFormed(rc.number));
+  if (!rcIllFormed && !Object.values(doc).some(illFormed)) return doc;
+  const stored = Object.fromEntries(
+    Object.entries(doc).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? storedText(value) : value,
+    ]),
+  ) as unknown as MemberDocument;
+  if (rc !== null) stored.rc = { tribunal: storedText(rc.tribunal), number: storedText(rc.number) };
+  return stored;
+}
+
 export function documentOf(row: MemberRow): MemberDocument {
   return {
     externalRef: row.externalRef,
@@ -125,8 +150,17 @@ function bySex(women: number | null, men: number | null): BySex | null {
   return women === null || men === null ? null : { women, men };
 }
 
-/** The columns a document fills (jsonb as JSON text). */
+/** The columns a document fills (jsonb as JSON text, as Kysely's inserts and updates bind it). */
 export function columnsOf(doc: MemberDocument) {
+  return columnValues(doc, (value) => JSON.stringify(value));
+}
+
+/** The columns a document fills, jsonb as the documents themselves (for a JSON recordset). */
+export function recordOf(doc: MemberDocument) {
+  return columnValues(doc, (value) => value);
+}
+
+function columnValues<J>(doc: MemberDocument, json: (value: object) => J) {
   return {
     externalRef: doc.externalRef,
     type: doc.type,
@@ -146,14 +180,14 @@ export function columnsOf(doc: MemberDocument) {
     membersMen: doc.membersCount?.men ?? null,
     employeesWomen: doc.employees?.women ?? null,
     employeesMen: doc.employees?.men ?? null,
-    products: JSON.stringify(doc.products),
+    products: json(doc.products),
     hsCodes: [...new Set(doc.products.map((p) => p.hsCode))],
-    certifications: JSON.stringify(doc.certifications),
+    certifications: json(doc.certifications),
     exportMarkets: doc.exportMarkets,
     targetMarkets: doc.targetMarkets,
-    digital: doc.digital === null ? null : JSON.stringify(doc.digital),
+    digital: doc.digital === null ? null : json(doc.digital),
     joinedOn: doc.joinedOn,
-    contacts: JSON.stringify(doc.contacts),
+    contacts: json(doc.contacts),
   };
 }
 

@@ -1,9 +1,16 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
 import type { Database } from '../../db/schema.js';
 import type { MemberStatus } from '../../db/tables/members.js';
 import { normalizeHsCode } from '../reference/hs-code.js';
 import { foldForSearch } from '../reference/text.js';
-import { columnsOf, type MemberDocument, type MemberRow, type MemberState } from './document.js';
+import {
+  columnsOf,
+  type MemberDocument,
+  type MemberRow,
+  type MemberState,
+  recordOf,
+} from './document.js';
 import type { MemberListFilters } from './schemas.js';
 
 type Db = Kysely<Database>;
@@ -43,6 +50,96 @@ export async function findIceHolder(db: Db, ice: string) {
     .select(['id', 'partnerCode', 'externalRef'])
     .where('ice', '=', ice)
     .executeTakeFirst();
+}
+
+type UpsertRecord = { id: string; partnerCode: string } & ReturnType<typeof recordOf>;
+
+/** The columns an upsert writes, in order, with each column's PostgreSQL type. */
+const UPSERT_COLUMNS: readonly RecordsetColumn<UpsertRecord>[] = [
+  ['id', 'uuid'],
+  ['partnerCode', 'text'],
+  ['externalRef', 'text'],
+  ['type', 'text'],
+  ['name', 'text'],
+  ['nameSearch', 'text'],
+  ['legalForm', 'text'],
+  ['ice', 'text'],
+  ['taxId', 'text'],
+  ['rcTribunal', 'text'],
+  ['rcNumber', 'text'],
+  ['region', 'text'],
+  ['province', 'text'],
+  ['city', 'text'],
+  ['remoteArea', 'boolean'],
+  ['womenLed', 'boolean'],
+  ['membersWomen', 'integer'],
+  ['membersMen', 'integer'],
+  ['employeesWomen', 'integer'],
+  ['employeesMen', 'integer'],
+  ['products', 'jsonb'],
+  ['hsCodes', 'text[]'],
+  ['certifications', 'jsonb'],
+  ['exportMarkets', 'text[]'],
+  ['targetMarkets', 'text[]'],
+  ['digital', 'jsonb'],
+  ['joinedOn', 'date'],
+  ['contacts', 'jsonb'],
+];
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+const upsertTarget = (() => {
+  const names = UPSERT_COLUMNS.map(([key]) => snakeCase(key));
+  const updates = names.slice(2).map((name) => `${name} = excluded.${name}`);
+  return {
+    into: sql.raw(`insert into members (${names.join(', ')})`),
+    onConflict: sql.raw(
+      `on conflict (partner_code, external_ref) do update set ${updates.join(', ')}, version = members.version + 1, updated_at = now()`,
+    ),
+  };
+})();
+
+type MemberToWrite = { id: string; partnerCode: string; doc: MemberDocument };
+
+/** What identifies a written member, and whether the write created it. */
+export interface WrittenMember {
+  id: string;
+  partnerCode: string;
+  externalRef: string | null;
+  inserted: boolean;
+}
+
+/**
+ * Creates or fully replaces members by (partner, externalRef) in one statement, whatever their
+ * number (the rows travel as one JSON recordset), returning what `returning` names; `inserted`
+ * says which rows were new. Rows must not repeat a (partner, externalRef).
+ */
+function upsertStatement<R>(members: readonly MemberToWrite[], returning: RawBuilder<unknown>) {
+  const records = members.map(
+    (m): UpsertRecord => ({
+      id: m.id,
+      partnerCode: m.partnerCode,
+      ...recordOf(m.doc),
+    }),
+  );
+  return sql<R>`${upsertTarget.into}
+    select ${recordsetColumns(UPSERT_COLUMNS)} from ${recordset(records, UPSERT_COLUMNS)}
+    ${upsertTarget.onConflict} returning ${returning}, xmax = 0 as inserted`;
+}
+
+/** Upserts members (see upsertStatement) and returns the written rows. */
+export async function upsertMembers(db: Db, members: readonly MemberToWrite[]) {
+  const statement = upsertStatement<MemberRow & { inserted: boolean }>(members, sql.raw('*'));
+  return (await statement.execute(db)).rows;
+}
+
+/** Upserts members (see upsertStatement) and returns only what identifies each row. */
+export async function upsertMemberKeys(db: Db, members: readonly MemberToWrite[]) {
+  const statement = upsertStatement<WrittenMember>(
+    members,
+    sql.raw('id, partner_code, external_ref'),
+  );
+  return (await statement.execute(db)).rows;
 }
 
 export async function insertMember(

@@ -1,16 +1,24 @@
 import { type Kysely, sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../db/schema.js';
+import { uuidv7 } from '../../db/uuid.js';
 import type { FieldError } from '../../http/problem.js';
-import { type AuditEventInput, diffChanges, recordAuditEvents } from '../audit/repository.js';
 import {
-  columnsOf,
+  type AuditChanges,
+  type AuditEventInput,
+  creationChanges,
+  diffChanges,
+  recordAuditEvents,
+} from '../audit/repository.js';
+import {
+  asStored,
   documentOf,
   type MemberDocument,
   type MemberRow,
+  storedText,
   toDocument,
   type ValidMemberInput,
 } from './document.js';
+import { upsertMemberKeys, upsertMembers, type WrittenMember } from './repository.js';
 import { today } from './validation.js';
 
 type Db = Kysely<Database>;
@@ -24,7 +32,14 @@ export interface UpsertRow {
 
 export type UpsertPlan =
   | { kind: 'created'; id: string; doc: MemberDocument; row: UpsertRow }
-  | { kind: 'updated'; id: string; doc: MemberDocument; before: MemberRow; row: UpsertRow }
+  | {
+      kind: 'updated';
+      id: string;
+      doc: MemberDocument;
+      before: MemberRow;
+      changes: AuditChanges;
+      row: UpsertRow;
+    }
   | { kind: 'unchanged'; id: string; doc: MemberDocument; before: MemberRow; row: UpsertRow }
   | { kind: 'iceTaken'; existingMemberId: string; existingPartnerCode: string; row: UpsertRow }
   | { kind: 'invalid'; errors: FieldError[]; row: UpsertRow };
@@ -56,8 +71,9 @@ export async function planUpserts(db: Db, rows: UpsertRow[], lock: boolean): Pro
   const now = today();
 
   return rows.map((row): UpsertPlan => {
-    const before = byPair.get(pairKey(row.partnerCode, row.externalRef));
-    const doc = toDocument({ ...row.input, externalRef: row.externalRef }, before?.joinedOn ?? now);
+    const before = byPair.get(pairKey(row.partnerCode, storedText(row.externalRef)));
+    const input = { ...row.input, externalRef: row.externalRef };
+    const doc = asStored(toDocument(input, before?.joinedOn ?? now));
     const holder = doc.ice === null ? undefined : holderOf.get(doc.ice);
     if (holder && holder.id !== before?.id)
       return {
@@ -71,9 +87,10 @@ export async function planUpserts(db: Db, rows: UpsertRow[], lock: boolean): Pro
       const message = `must not be after the member's withdrawnOn (${before.withdrawnOn})`;
       return { kind: 'invalid', errors: [{ pointer: '/joinedOn', message }], row };
     }
-    const same = Object.keys(diffChanges(documentOf(before), doc)).length === 0;
-    if (same) return { kind: 'unchanged', id: before.id, doc, before, row };
-    return { kind: 'updated', id: before.id, doc, before, row };
+    const changes = diffChanges(documentOf(before), doc);
+    if (Object.keys(changes).length === 0)
+      return { kind: 'unchanged', id: before.id, doc, before, row };
+    return { kind: 'updated', id: before.id, doc, before, changes, row };
   });
 }
 
@@ -90,20 +107,31 @@ async function selectByExternalRefs(db: Db, rows: UpsertRow[], lock: boolean) {
   return query.execute();
 }
 
+const keyOf = ({ id, partnerCode, externalRef, inserted }: MemberRow & WrittenMember) => ({
+  id,
+  partnerCode,
+  externalRef,
+  inserted,
+});
+
 export interface UpsertOutcome {
-  row: MemberRow;
+  id: string;
   created: boolean;
+  /** The written row, when asked for. */
+  row?: MemberRow;
 }
 
 /**
  * Writes every created and updated plan in ONE insert … on conflict statement and records
  * their audit events in one insert. A row another transaction inserted meanwhile turns into an
- * update (the statement says which by `xmax = 0`).
+ * update (the statement says which by `xmax = 0`). The audit diffs the documents as stored
+ * (`asStored`): what the rows read back as, without reading them back.
  */
 export async function applyUpserts(
   db: Db,
   actorKeyId: string,
   plans: UpsertPlan[],
+  returnRows = false,
 ): Promise<Map<UpsertPlan, UpsertOutcome>> {
   const writes = plans.filter(
     (p): p is Extract<UpsertPlan, { kind: 'created' | 'updated' }> =>
@@ -111,37 +139,24 @@ export async function applyUpserts(
   );
   const outcomes = new Map<UpsertPlan, UpsertOutcome>();
   if (writes.length === 0) return outcomes;
-  const written = await db
-    .insertInto('members')
-    .values(writes.map((p) => ({ id: p.id, partnerCode: p.row.partnerCode, ...columnsOf(p.doc) })))
-    .onConflict((oc) =>
-      oc.columns(['partnerCode', 'externalRef']).doUpdateSet((eb) => ({
-        ...Object.fromEntries(
-          Object.keys(columnsOf(writes[0]!.doc)).map((column) => [
-            column,
-            eb.ref(`excluded.${column}` as 'excluded.name'),
-          ]),
-        ),
-        version: sql<number>`members.version + 1`,
-        updatedAt: sql<string>`now()`,
-      })),
-    )
-    .returningAll()
-    .returning(sql<boolean>`xmax = 0`.as('inserted'))
-    .execute();
-  const byPair = new Map(written.map((m) => [pairKey(m.partnerCode, m.externalRef ?? ''), m]));
+  const members = writes.map((p) => ({ id: p.id, partnerCode: p.row.partnerCode, doc: p.doc }));
+  const written: (WrittenMember & { row?: MemberRow })[] = returnRows
+    ? (await upsertMembers(db, members)).map((row) => ({ ...keyOf(row), row }))
+    : await upsertMemberKeys(db, members);
+  const byPair = new Map(written.map((w) => [pairKey(w.partnerCode, w.externalRef ?? ''), w]));
   const events: AuditEventInput[] = [];
   for (const plan of writes) {
-    const { inserted, ...row } = byPair.get(pairKey(plan.row.partnerCode, plan.row.externalRef))!;
-    outcomes.set(plan, { row, created: inserted });
-    const before = plan.kind === 'updated' ? documentOf(plan.before) : {};
+    const w = byPair.get(pairKey(plan.row.partnerCode, plan.doc.externalRef ?? ''));
+    if (!w) throw new Error('the upsert did not return a written row');
+    const { id, partnerCode, inserted } = w;
+    outcomes.set(plan, { id, created: inserted, row: w.row });
     events.push({
       actorKeyId,
       entity: 'member',
-      entityId: row.id,
+      entityId: id,
       action: inserted ? 'created' : 'updated',
-      partnerCode: row.partnerCode,
-      changes: diffChanges(before, documentOf(row)),
+      partnerCode,
+      changes: plan.kind === 'updated' ? plan.changes : creationChanges(plan.doc),
     });
   }
   await recordAuditEvents(db, events);

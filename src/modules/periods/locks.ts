@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../db/schema.js';
 import type { PeriodLocksTable } from '../../db/tables/kpi-period-locks.js';
+import { uuidv7 } from '../../db/uuid.js';
 import { HttpProblem } from '../../http/problem.js';
 import { type Period, parsePeriod } from './period.js';
 
