@@ -2,9 +2,9 @@ import t from 'tap';
 import { validate, version } from 'uuid';
 import { uuidv7 } from '../../src/db/uuid.js';
 
-t.test('uuidv7: valid version-7 UUIDs, strictly increasing, time first', async (t) => {
+t.test('ids: valid version-7 UUIDs, strictly increasing, time first', async (t) => {
   const before = Date.now();
-  // More ids than one draw of random bytes, most of them within one millisecond.
+  // Thousands of ids, most of them within one millisecond: ordering by id is by creation.
   const ids = Array.from({ length: 5000 }, () => uuidv7());
   const after = Date.now();
   t.ok(
