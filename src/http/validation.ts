@@ -1,6 +1,11 @@
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { FastifyInstance, FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  FastifySchemaCompiler,
+  FastifySchemaValidationError,
+} from 'fastify';
 import { badRequest, type FieldError } from './problem.js';
 
 const common: Options = {
@@ -78,15 +83,32 @@ function escapePointerSegment(segment: string): string {
 /** Deeper than any documented body; beyond it recursive code (merge patch, hashing) could overflow. */
 export const MAX_BODY_DEPTH = 64;
 
-/** Refuses JSON bodies nested deeper than MAX_BODY_DEPTH (400), before anything walks them. */
+/** Methods whose bodies Fastify never parses: their routes need no depth check. */
+const BODILESS = new Set(['GET', 'HEAD']);
+
+/**
+ * Refuses JSON bodies nested deeper than MAX_BODY_DEPTH (400), before anything walks them. The
+ * check is a hook of the routes that can receive a body, first of their own preValidation
+ * hooks; GET and HEAD routes do not pay for it (bench/ablation.md).
+ */
 export function registerBodyDepthLimit(app: FastifyInstance) {
-  app.addHook('preValidation', async (request) => {
-    if (nestingExceeds(request.body, MAX_BODY_DEPTH)) {
-      throw badRequest(`The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`, [
-        { pointer: '', message: 'is nested too deeply' },
-      ]);
-    }
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.every((method) => BODILESS.has(method))) return;
+    const own = route.preValidation;
+    route.preValidation = [
+      refuseDeepBodies,
+      ...(own === undefined ? [] : Array.isArray(own) ? own : [own]),
+    ];
   });
+}
+
+async function refuseDeepBodies(request: FastifyRequest) {
+  if (nestingExceeds(request.body, MAX_BODY_DEPTH)) {
+    throw badRequest(`The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`, [
+      { pointer: '', message: 'is nested too deeply' },
+    ]);
+  }
 }
 
 /** Iterative, so that the check itself cannot overflow the stack. */

@@ -1,0 +1,104 @@
+// CPU µs that Kysely spends per simple read outside the database: building and compiling the
+// query of (c) and (b1) as src/modules/members/repository.ts does, against reusing a compiled
+// query; and the CamelCase plugin's result transform against none (bench/ablation.md).
+//
+//   BENCH_DATABASE_URL=postgres://… npx tsx bench/ablation-kysely.ts
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { findMember, listMembers } from '../src/modules/members/repository.js';
+
+const N = 20_000;
+const ROUNDS = 7;
+
+function cpuMicros(work: () => void): number {
+  const before = process.cpuUsage();
+  work();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / N;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+async function main() {
+  const url = process.env.BENCH_DATABASE_URL;
+  if (!url) throw new Error('BENCH_DATABASE_URL is required');
+  const database = await openDatabase(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }));
+  const { db } = database;
+  const id = randomUUID();
+  const filters = { partner: 'FENIP', region: 'MA-09', limit: 20 };
+
+  // The statements the repository builds, compiled each time as execute() does.
+  const buildC = () => db.selectFrom('members').selectAll().where('id', '=', id).compile();
+  const buildB1 = () =>
+    db
+      .selectFrom('members')
+      .selectAll()
+      .where('partnerCode', '=', filters.partner)
+      .where('region', '=', filters.region)
+      .orderBy('id')
+      .limit(filters.limit + 1)
+      .compile();
+
+  // One real row set of each, to time the result transform (the plugin's transformResult).
+  const rowsC = await findMember(
+    db,
+    (await database.pool.query('select id from members limit 1')).rows[0].id,
+    null,
+  );
+  const rowsB1 = await listMembers(db, null, filters, undefined);
+  const raw = await database.pool.query(
+    `select * from members where partner_code = 'FENIP' and region = 'MA-09' order by id limit 21`,
+  );
+  const plugin = (
+    db as unknown as {
+      getExecutor(): { plugins: { transformResult(a: unknown): Promise<unknown> }[] };
+    }
+  ).getExecutor().plugins[0];
+  if (!plugin || !rowsC || rowsB1.length === 0) throw new Error('no data');
+
+  const figures: Record<string, number[]> = {
+    'c: build + compile (select by id)': [],
+    'b1: build + compile (filtered page)': [],
+  };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    figures['c: build + compile (select by id)']?.push(
+      cpuMicros(() => {
+        for (let i = 0; i < N; i += 1) buildC();
+      }),
+    );
+    figures['b1: build + compile (filtered page)']?.push(
+      cpuMicros(() => {
+        for (let i = 0; i < N; i += 1) buildB1();
+      }),
+    );
+  }
+  // transformResult is async: time it in an awaited loop, with a bare awaited loop subtracted.
+  const asyncMicros = async (work: () => Promise<unknown>) => {
+    const before = process.cpuUsage();
+    for (let i = 0; i < N; i += 1) await work();
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / N;
+  };
+  const transform: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const withPlugin = await asyncMicros(() =>
+      plugin.transformResult({ result: { rows: raw.rows }, queryId: { queryId: 'x' } }),
+    );
+    const bare = await asyncMicros(async () => raw.rows);
+    transform.push(withPlugin - bare);
+  }
+  figures['b1: CamelCase transform of 21 rows'] = transform;
+  for (const [name, values] of Object.entries(figures)) {
+    console.log(`${name}: ${median(values).toFixed(1)} µs (median of ${ROUNDS} × ${N})`);
+  }
+  await database.close();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
