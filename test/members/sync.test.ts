@@ -193,6 +193,16 @@ t.test('members: PUT by externalRef and bulk upsert', async (t) => {
     t.same(events[0]?.changes?.name, { to: 'Coop \uFFFD Tata' });
     const again = await api({ method: 'POST', url: '/v1/members/bulk', body: { members } });
     t.same(again.json().results[0], { index: 0, status: 'unchanged', id });
+    // Two refs that differ only by a lone surrogate are one ref once stored: a repeat, not a 500.
+    const twins = await api({
+      method: 'POST',
+      url: '/v1/members/bulk',
+      body: { members: [row('T-\uD800'), row('T-\uDFFF')] },
+    });
+    t.equal(twins.statusCode, 200, twins.body);
+    t.same(twins.json().results[1].errors, [
+      { pointer: '/members/1/externalRef', message: 'repeats row 0' },
+    ]);
   });
 
   t.test('bulk dryRun writes nothing', async (t) => {

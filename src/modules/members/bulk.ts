@@ -6,7 +6,7 @@ import { type ImportRowResult, summariseImport } from '../../http/import-summary
 import { assertNoErrors, type FieldError, notFound } from '../../http/problem.js';
 import { choosePartner, partnerCodes } from './access.js';
 import { iceTaken } from './commands.js';
-import type { ValidMemberInput } from './document.js';
+import { storedText, type ValidMemberInput } from './document.js';
 import { BulkRowSchema, NewMemberSchema } from './schemas.js';
 import { applyUpserts, planUpserts, type UpsertPlan, type UpsertRow } from './upsert.js';
 import { documentValidator, phoneChecker } from './validation.js';
@@ -35,7 +35,8 @@ function checkRows(principal: Principal, rows: unknown[], known: ReadonlySet<str
       errors.push({ pointer: `${base}/partnerCode`, message: partner.message });
     if (errors.length === 0 && partner.code !== undefined) {
       const externalRef = input.externalRef as string;
-      const refKey = `${partner.code}/${externalRef}`;
+      // As stored: refs that differ only by a lone surrogate are the same ref once written.
+      const refKey = `${partner.code}/${storedText(externalRef)}`;
       const ice = typeof input.ice === 'string' ? input.ice : undefined;
       if (seenRefs.has(refKey))
         errors.push({
