@@ -34,7 +34,7 @@ import { assessmentRoutes } from '../src/modules/assessments/routes.js';
 import { memberRoutes } from '../src/modules/members/routes.js';
 import { partnerRoutes } from '../src/modules/partners/routes.js';
 import { prepareDatabase } from '../src/startup.js';
-import { FLOOR_SQL } from './floor.js';
+import { registerReadRoutes } from './floor.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -165,28 +165,11 @@ function filtered(
   });
 }
 
-/** bench/floor.ts's two read routes, verbatim, on a pool of the same size. */
+/** bench/floor.ts's read routes, on a pool of the same size. */
 async function buildFloor(url: string) {
   const pool = new pgModule.Pool({ connectionString: url, max: POOL_MAX });
   const app = Fastify({ logger: false });
-  const q = (text: string, values?: unknown[]) => pool.query(text, values);
-  app.get<{ Params: { id: string } }>('/v1/members/:id', async (request, reply) => {
-    const { rows } = await q(FLOOR_SQL.getMember, [request.params.id]);
-    if (!rows[0]) return reply.code(404).send({});
-    return rows[0];
-  });
-  app.get<{ Querystring: Record<string, string> }>('/v1/members', async (request) => {
-    const { partner, region } = request.query;
-    const limit = Number(request.query.limit ?? 20);
-    const { rows } = await q(FLOOR_SQL.listFirst, [partner, region, limit + 1]);
-    const data = rows.slice(0, limit);
-    const last = data[data.length - 1];
-    const nextCursor =
-      rows.length > limit && last
-        ? Buffer.from(JSON.stringify([last.id])).toString('base64url')
-        : null;
-    return { data, nextCursor };
-  });
+  registerReadRoutes(app, (text, values) => pool.query(text, values));
   app.addHook('onClose', async () => pool.end());
   await app.ready();
   return app;

@@ -5,28 +5,20 @@
 // its own overhead. Runs as a child process: `tsx bench/floor.ts` with PORT and DATABASE_URL, or
 // JAHIZ_DATA_DIR for the embedded engine.
 import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import pgModule from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { openEmbedded } from '../src/db/embedded.js';
+import { AUDIT_COLUMNS } from '../src/modules/audit/repository.js';
+import { UPSERT_COLUMNS } from '../src/modules/members/repository.js';
 
 const ASSESSMENT_COLUMNS = `"assessments".*, "grids"."code" as "grid_code", "grids"."version" as "grid_version"`;
 /** `jsonb_to_recordset` of one JSON parameter, as the service sends many rows (src/db/recordset.ts). */
-const recordsetSql = (columns: [string, string][]) =>
+const recordsetSql = (columns: readonly (readonly [string, string])[]) =>
   `select ${columns.map(([key]) => `"${key}"`).join(', ')} from jsonb_to_recordset($1::jsonb) as r(${columns.map(([key, type]) => `"${key}" ${type}`).join(', ')})`;
 
-const AUDIT_INSERT = `insert into audit_events (id, actor_key_id, partner_code, entity, entity_id, action, changes) ${recordsetSql(
-  [
-    ['id', 'uuid'],
-    ['actorKeyId', 'uuid'],
-    ['partnerCode', 'text'],
-    ['entity', 'text'],
-    ['entityId', 'text'],
-    ['action', 'text'],
-    ['changes', 'jsonb'],
-  ],
-)}`;
+const AUDIT_INSERT = `insert into audit_events (id, actor_key_id, partner_code, entity, entity_id, action, changes) ${recordsetSql(AUDIT_COLUMNS)}`;
 
 /** The audit insert's one parameter: the events as a JSON array. */
 const auditRecords = (
@@ -57,46 +49,14 @@ export const FLOOR_SQL = {
   iceHolders: `select "id", "partner_code", "ice" from "members" where ice = any($1::text[])`,
 };
 
-/** Columns a bulk row fills, in the service's order, with their types. */
-const MEMBER_COLUMNS: [string, string][] = [
-  ['id', 'uuid'],
-  ['partnerCode', 'text'],
-  ['externalRef', 'text'],
-  ['type', 'text'],
-  ['name', 'text'],
-  ['nameSearch', 'text'],
-  ['legalForm', 'text'],
-  ['ice', 'text'],
-  ['taxId', 'text'],
-  ['rcTribunal', 'text'],
-  ['rcNumber', 'text'],
-  ['region', 'text'],
-  ['province', 'text'],
-  ['city', 'text'],
-  ['remoteArea', 'boolean'],
-  ['womenLed', 'boolean'],
-  ['membersWomen', 'integer'],
-  ['membersMen', 'integer'],
-  ['employeesWomen', 'integer'],
-  ['employeesMen', 'integer'],
-  ['products', 'jsonb'],
-  ['hsCodes', 'text[]'],
-  ['certifications', 'jsonb'],
-  ['exportMarkets', 'text[]'],
-  ['targetMarkets', 'text[]'],
-  ['digital', 'jsonb'],
-  ['joinedOn', 'date'],
-  ['contacts', 'jsonb'],
-];
-
 /** The service's upsert: all rows as one JSON recordset. */
 export function upsertMembersSql() {
-  const names = MEMBER_COLUMNS.map(([key]) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+  const names = UPSERT_COLUMNS.map(([key]) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
   const updates = names
     .slice(2)
     .map((c) => `${c} = excluded.${c}`)
     .join(', ');
-  return `insert into members (${names.join(', ')}) ${recordsetSql(MEMBER_COLUMNS)} on conflict (partner_code, external_ref) do update set ${updates}, version = members.version + 1, updated_at = now() returning id, partner_code, external_ref, xmax = 0 as inserted`;
+  return `insert into members (${names.join(', ')}) ${recordsetSql(UPSERT_COLUMNS)} on conflict (partner_code, external_ref) do update set ${updates}, version = members.version + 1, updated_at = now() returning id, partner_code, external_ref, xmax = 0 as inserted`;
 }
 
 const UPSERT_MEMBERS = upsertMembersSql();
@@ -116,6 +76,20 @@ async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promi
   }
 }
 
+/** One audit event of an assessment, through the service's audit insert. */
+function auditAssessment(
+  c: pg.PoolClient,
+  partnerCode: string,
+  entityId: string,
+  action: string,
+  changes: object,
+) {
+  return c.query(
+    FLOOR_SQL.auditEvents,
+    auditRecords([{ partnerCode, entity: 'assessment', entityId, action, changes }]),
+  );
+}
+
 /** Request bodies as the floor reads them: unchecked, on purpose. */
 // biome-ignore lint/suspicious/noExplicitAny: the floor does no validation by design
 type Unchecked = Record<string, any>;
@@ -125,21 +99,10 @@ const FIXED_RESULT = process.env.FLOOR_RESULT ?? '{}';
 const FIXED_SCORE = Number(process.env.FLOOR_SCORE ?? '50');
 const FIXED_CATEGORY = process.env.FLOOR_CATEGORY ?? 'C';
 
-async function main() {
-  const embedded = process.env.DATABASE_URL
-    ? null
-    : await openEmbedded(process.env.JAHIZ_DATA_DIR ?? '');
-  const pool =
-    embedded?.pool ??
-    new pgModule.Pool({
-      connectionString: process.env.DATABASE_URL,
-      max: Number(process.env.DB_POOL_MAX ?? 10),
-    });
-  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
-  const q = (text: string, values?: unknown[]) => pool.query(text, values);
+type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
 
-  app.get('/health/ready', async () => ({ status: 'ok' }));
-
+/** The read routes (a member by id, a filtered page by cursor); bench/ablation.ts uses them too. */
+export function registerReadRoutes(app: FastifyInstance, q: Query) {
   app.get<{ Params: { id: string } }>('/v1/members/:id', async (request, reply) => {
     const { rows } = await q(FLOOR_SQL.getMember, [request.params.id]);
     if (!rows[0]) return reply.code(404).send({});
@@ -163,6 +126,24 @@ async function main() {
         : null;
     return { data, nextCursor };
   });
+}
+
+async function main() {
+  const embedded = process.env.DATABASE_URL
+    ? null
+    : await openEmbedded(process.env.JAHIZ_DATA_DIR ?? '');
+  const pool =
+    embedded?.pool ??
+    new pgModule.Pool({
+      connectionString: process.env.DATABASE_URL,
+      max: Number(process.env.DB_POOL_MAX ?? 10),
+    });
+  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
+  const q = (text: string, values?: unknown[]) => pool.query(text, values);
+
+  app.get('/health/ready', async () => ({ status: 'ok' }));
+
+  registerReadRoutes(app, q);
 
   app.post<{ Body: Unchecked }>('/v1/assessments', async (request, reply) => {
     const body = request.body;
@@ -193,18 +174,7 @@ async function main() {
         assessor: { to: body.assessor },
         answers: { to: body.answers },
       };
-      await c.query(
-        FLOOR_SQL.auditEvents,
-        auditRecords([
-          {
-            partnerCode: member.partner_code,
-            entity: 'assessment',
-            entityId: id,
-            action: 'created',
-            changes: created,
-          },
-        ]),
-      );
+      await auditAssessment(c, member.partner_code, id, 'created', created);
       await c.query(FLOOR_SQL.markSubmitted, [
         'submitted',
         FIXED_RESULT,
@@ -226,18 +196,7 @@ async function main() {
         category: { to: FIXED_CATEGORY },
         score: { to: FIXED_SCORE },
       };
-      await c.query(
-        FLOOR_SQL.auditEvents,
-        auditRecords([
-          {
-            partnerCode: member.partner_code,
-            entity: 'assessment',
-            entityId: id,
-            action: 'submitted',
-            changes: submitted,
-          },
-        ]),
-      );
+      await auditAssessment(c, member.partner_code, id, 'submitted', submitted);
       return (await c.query(FLOOR_SQL.findAssessment, [id])).rows[0];
     });
     return reply.code(201).send(row);

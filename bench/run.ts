@@ -617,34 +617,30 @@ async function main() {
     await sleep(2000);
     embedded.coldStartMs = eApp.coldStartMs;
     embedded.idleRssMb = rssMb(eApp.child.pid as number);
-    await load(eApp, { ...get(ids.any.map((id) => `/v1/members/${id}`)), seconds: 3 });
     const aBodies = assessmentBodies(ids.active, today());
-    const ea = await load(eApp, {
-      connections,
-      seconds,
-      method: 'POST',
-      headers,
-      path: '/v1/assessments',
-      bodies: aBodies,
-    });
-    const ec = await load(eApp, get(ids.any.map((id) => `/v1/members/${id}`)));
-    await stopServer(eApp);
+    /** (a) and (c) on one server, after a short warm-up. */
+    const measure = async (server: Server) => {
+      const byId = get(ids.any.map((id) => `/v1/members/${id}`));
+      await load(server, { ...byId, seconds: 3 });
+      const a = await load(server, {
+        connections,
+        seconds,
+        method: 'POST',
+        headers,
+        path: '/v1/assessments',
+        bodies: aBodies,
+      });
+      const c = await load(server, byId);
+      await stopServer(server);
+      return { a, c };
+    };
+    const { a: ea, c: ec } = await measure(eApp);
     const eFloor = await startServer('floor (embedded)', floorCommand, {
       ...floorEnv,
       DATABASE_URL: '',
       JAHIZ_DATA_DIR: dataDir,
     });
-    await load(eFloor, { ...get(ids.any.map((id) => `/v1/members/${id}`)), seconds: 3 });
-    const fa = await load(eFloor, {
-      connections,
-      seconds,
-      method: 'POST',
-      headers,
-      path: '/v1/assessments',
-      bodies: aBodies,
-    });
-    const fc = await load(eFloor, get(ids.any.map((id) => `/v1/members/${id}`)));
-    await stopServer(eFloor);
+    const { a: fa, c: fc } = await measure(eFloor);
     results.push(scenario('f-a', 'embedded: POST /v1/assessments (submit: true)', ea, fa));
     results.push(scenario('f-c', 'embedded: GET /v1/members/{id}', ec, fc));
   }

@@ -55,7 +55,7 @@ export async function findIceHolder(db: Db, ice: string) {
 type UpsertRecord = { id: string; partnerCode: string } & ReturnType<typeof recordOf>;
 
 /** The columns an upsert writes, in order, with each column's PostgreSQL type. */
-const UPSERT_COLUMNS: readonly RecordsetColumn<UpsertRecord>[] = [
+export const UPSERT_COLUMNS: readonly RecordsetColumn<UpsertRecord>[] = [
   ['id', 'uuid'],
   ['partnerCode', 'text'],
   ['externalRef', 'text'],
