@@ -1,7 +1,7 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { ImportSummarySchema } from '../../http/import-summary.js';
 import { Nullable } from '../../http/nullable.js';
-import { PageQuery } from '../../http/pagination.js';
+import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
 import { PartnerCode } from '../partners/schemas.js';
 import { REGIONS } from '../reference/subdivisions.js';
 
@@ -146,9 +146,26 @@ export const NewMemberSchema = Type.Object(
 );
 export type NewMember = Static<typeof NewMemberSchema>;
 
-/** A bulk row: as a new member, with the externalRef that identifies it. */
+/**
+ * A bulk row: as a new member, with the externalRef that identifies it and, optionally, the
+ * version it was based on (the row's If-Match; docs/sync.md).
+ */
 export const BulkRowSchema = Type.Object(
-  { partnerCode: partnerCodeField, ...memberFields, externalRef: ExternalRef },
+  {
+    partnerCode: partnerCodeField,
+    ...memberFields,
+    externalRef: ExternalRef,
+    version: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 999_999_999,
+        description:
+          'The `version` you read: the row then updates that version only (else it fails as a ' +
+          'conflict). Without it, the row may update only a member whose current version your ' +
+          'credential wrote.',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -218,6 +235,7 @@ export const ExternalRefParams = Type.Object({
 export const MemberListQuery = Type.Object(
   {
     ...PageQuery,
+    ...UpdatedSinceQuery,
     partner: Type.Optional(Type.String({ maxLength: 40, description: 'Partner code' })),
     type: Type.Optional(MemberTypeSchema),
     region: Type.Optional(RegionSchema),
@@ -247,8 +265,9 @@ export const BulkRequestSchema = Type.Object(
         {
           additionalProperties: true,
           description:
-            'A member as for POST /v1/members, with a required `externalRef`; each row is ' +
-            'validated on its own and answered in `results`.',
+            'A member as for POST /v1/members, with a required `externalRef` and an optional ' +
+            '`version` (the If-Match of the row); each row is validated on its own and ' +
+            'answered in `results`.',
         },
       ),
       { minItems: 1, maxItems: LIMITS.bulkRows },
