@@ -81,8 +81,14 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
               partnerCode,
               changes: { period: { to: period.code }, partnerCode: { to: partnerCode } },
             });
-            if (partnerCode === null)
-              await freezeFigures(trx, { id: locked.lock.id, period }, app.config.programmeStart);
+            if (partnerCode === null) {
+              const frozenAt = await freezeFigures(
+                trx,
+                { id: locked.lock.id, period },
+                app.config.programmeStart,
+              );
+              return { ...locked, lock: { ...locked.lock, frozenAt } };
+            }
           }
           return locked;
         });

@@ -9,7 +9,7 @@ import type { Kpi } from '../kpis/schemas.js';
 import type { Period } from '../periods/period.js';
 import { isComputable } from './computed.js';
 import { type GroupFigure, inDimensionOrder } from './figures.js';
-import { figureStatement, locksOf, readFrozenFigures } from './frozen.js';
+import { figureStatement, keysOf, locksOf, readFrozenFigures } from './frozen.js';
 import type { ReportRequest } from './request.js';
 
 type Db = Kysely<Database>;
@@ -240,7 +240,10 @@ export async function buildReport(
     const live = byPeriod(
       await liveFigures(db, kpi, needLive, request.partner, options.programmeStart),
     );
-    const kept = byPeriod(frozen.get(kpi.code) ?? []);
+    const own = new Set(groupingsOf(kpi, request.partner).map(keysOf));
+    const kept = byPeriod(
+      (frozen.get(kpi.code) ?? []).filter((f) => own.has(keysOf(Object.keys(f.disaggregation)))),
+    );
     for (const period of request.periods) {
       const figures = (isFrozen(period) ? kept : live).get(period.code) ?? [];
       const periodRows = rowsOf(kpi, period, figures, request.partner, targets);
