@@ -83,6 +83,10 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'reports', description: 'KPI reports: JSON, CSV, IATI 2.03 XML and SVG charts' },
         { name: 'grids', description: 'Readiness grids, versioned, frozen once published' },
         { name: 'assessments', description: 'Assessments of members, and their readiness' },
+        {
+          name: 'field collection',
+          description: 'Grids as XLSForms for KoboToolbox and ODK; their submissions imported',
+        },
       ],
     },
     transform: documentDefaults,
