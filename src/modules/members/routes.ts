@@ -20,9 +20,9 @@ import {
   LIMITS,
   MemberListQuery,
   MemberParams,
-  MemberPatchSchema,
-  MemberSchema,
-  NewMemberSchema,
+  MemberPatchRef,
+  MemberRef,
+  NewMemberRef,
 } from './schemas.js';
 
 const tags = ['members'];
@@ -57,8 +57,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Admin keys must give `partnerCode`; a partner key registers for its own partner ' +
           '(another → 403). An ICE registered already → 409 with `existingMemberId` (the ICE ' +
           'is a public company identifier, so the holder is named even across partners).',
-        body: NewMemberSchema,
-        response: { 201: MemberSchema },
+        body: NewMemberRef,
+        response: { 201: MemberRef },
       },
     },
     async (request, reply) => {
@@ -81,7 +81,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List members, filtered, in registration order',
         description: "A partner key lists its own partner's members only.",
         querystring: MemberListQuery,
-        response: { 200: PageSchema(MemberSchema) },
+        response: { 200: PageSchema(MemberRef) },
       },
     },
     async (request) => {
@@ -101,7 +101,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Get one member',
         params: MemberParams,
-        response: { 200: MemberSchema },
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
@@ -125,8 +125,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '`withdrawnOn` records an earlier withdrawal.',
         params: MemberParams,
         headers: IfMatchHeaders,
-        body: MemberPatchSchema,
-        response: { 200: MemberSchema },
+        body: MemberPatchRef,
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
@@ -154,7 +154,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Withdrawing a withdrawn member changes nothing.',
         params: MemberParams,
         headers: IfMatchHeaders,
-        response: { 200: MemberSchema },
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
@@ -180,7 +180,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "Removes the contacts' names, e-mails and phones from the member and from its audit " +
           'history; counts by sex and all other data stay.',
         params: MemberParams,
-        response: { 200: MemberSchema },
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
@@ -209,8 +209,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'An identical body changes nothing (same version).',
         params: ExternalRefParams,
         headers: IfMatchHeaders,
-        body: NewMemberSchema,
-        response: { 200: MemberSchema, 201: MemberSchema },
+        body: NewMemberRef,
+        response: { 200: MemberRef, 201: MemberRef },
       },
     },
     async (request, reply) => {
