@@ -1,15 +1,22 @@
 import { type Static, Type } from 'typebox';
+import { component, ref } from './components.js';
 import { HttpProblem } from './problem.js';
 
 /** What became of one row of a bulk import (members, KPI values). */
-export const ImportStatusSchema = Type.Enum(['created', 'updated', 'unchanged', 'failed']);
+export const ImportStatusSchema = component(
+  'ImportStatus',
+  Type.Enum(['created', 'updated', 'unchanged', 'failed']),
+);
 export type ImportStatus = Static<typeof ImportStatusSchema>;
 
 /** Who wrote a resource's current version: the kind of credential and its role. */
-export const LastChangedBySchema = Type.Object({
-  kind: Type.String({ description: '`key` (an API key) or `person`' }),
-  role: Type.String({ description: '`admin`, `partner` or `reporting`' }),
-});
+export const LastChangedBySchema = component(
+  'LastChangedBy',
+  Type.Object({
+    kind: Type.String({ description: '`key` (an API key) or `person`' }),
+    role: Type.String({ description: '`admin`, `partner` or `reporting`' }),
+  }),
+);
 export type LastChangedBy = Static<typeof LastChangedBySchema>;
 
 export interface ImportRowResult {
@@ -30,7 +37,7 @@ export interface ImportRowResult {
 
 const RowResultSchema = Type.Object({
   index: Type.Integer({ description: 'Position of the row in the request' }),
-  status: ImportStatusSchema,
+  status: ref(ImportStatusSchema),
   id: Type.Optional(Type.String({ format: 'uuid' })),
   externalRef: Type.Optional(Type.String({ description: "The partner system's id of the row" })),
   version: Type.Optional(
@@ -39,7 +46,7 @@ const RowResultSchema = Type.Object({
         'The version written (or left unchanged); on a version conflict, the current version',
     }),
   ),
-  lastChangedBy: Type.Optional(LastChangedBySchema),
+  lastChangedBy: Type.Optional(ref(LastChangedBySchema)),
   errors: Type.Optional(
     Type.Array(
       Type.Object({
@@ -60,36 +67,39 @@ const summaryProperties = {
 };
 
 /** The answer of every bulk import: counts by outcome, then one result per row, in order. */
-export const ImportSummarySchema = Type.Object(summaryProperties);
+export const ImportSummarySchema = component('ImportSummary', Type.Object(summaryProperties));
 
 /**
  * The summary as a problem document, answered when no row was applied. Every member is
  * optional so that the route's other 409/422 problems (idempotency) serialise with it too.
  */
-const ImportProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    ...Object.fromEntries(
-      Object.entries(summaryProperties).map(([name, schema]) => [name, Type.Optional(schema)]),
-    ),
-  },
-  {
-    additionalProperties: true,
-    description: 'No row was applied: the import summary as an RFC 9457 problem document',
-  },
+const ImportProblemSchema = component(
+  'ImportProblem',
+  Type.Object(
+    {
+      type: Type.String(),
+      title: Type.String(),
+      status: Type.Integer(),
+      detail: Type.String(),
+      ...Object.fromEntries(
+        Object.entries(summaryProperties).map(([name, schema]) => [name, Type.Optional(schema)]),
+      ),
+    },
+    {
+      additionalProperties: true,
+      description: 'No row was applied: the import summary as an RFC 9457 problem document',
+    },
+  ),
 );
 
 const asProblem = (description: string) => ({
   description,
-  content: { 'application/problem+json': { schema: ImportProblemSchema } },
+  content: { 'application/problem+json': { schema: ref(ImportProblemSchema) } },
 });
 
 /** The responses of an import route: the summary, or the problem when nothing was applied. */
 export const ImportResponses = {
-  200: ImportSummarySchema,
+  200: ref(ImportSummarySchema),
   409: asProblem('No row was applied and every failure is a conflict with what is stored'),
   422: asProblem('No row was applied and some row is invalid'),
 };

@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
-export type MemberType = 'company' | 'cooperative' | 'gie' | 'association';
+import type { MemberType } from '../../modules/members/member-type.js';
+
+export type { MemberType };
 export type MemberStatus = 'active' | 'suspended' | 'withdrawn';
 
 export interface ProductDoc {

@@ -21,9 +21,9 @@ import {
   LIMITS,
   MemberListQuery,
   MemberParams,
-  MemberPatchSchema,
-  MemberSchema,
-  NewMemberSchema,
+  MemberPatchRef,
+  MemberRef,
+  NewMemberRef,
 } from './schemas.js';
 
 const tags = ['members'];
@@ -59,8 +59,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Admin keys must give `partnerCode`; a partner key registers for its own partner ' +
           '(another → 403). An ICE registered already → 409 with `existingMemberId` (the ICE ' +
           'is a public company identifier, so the holder is named even across partners).',
-        body: NewMemberSchema,
-        response: { 201: MemberSchema },
+        body: NewMemberRef,
+        response: { 201: MemberRef },
       },
     },
     async (request, reply) => {
@@ -83,7 +83,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List members, filtered, in registration order',
         description: "A partner key lists its own partner's members only.",
         querystring: MemberListQuery,
-        response: { 200: PageSchema(MemberSchema) },
+        response: { 200: PageSchema(MemberRef) },
       },
     },
     async (request) => {
@@ -103,7 +103,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Get one member',
         params: MemberParams,
-        response: { 200: MemberSchema },
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
@@ -127,8 +127,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '`withdrawnOn` records an earlier withdrawal.',
         params: MemberParams,
         headers: IfMatchHeaders,
-        body: MemberPatchSchema,
-        response: { 200: MemberSchema },
+        body: MemberPatchRef,
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
@@ -156,7 +156,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Withdrawing a withdrawn member changes nothing.',
         params: MemberParams,
         headers: IfMatchHeaders,
-        response: { 200: MemberSchema },
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
@@ -182,7 +182,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "Removes the contacts' names, e-mails and phones from the member and from its audit " +
           'history; counts by sex and all other data stay.',
         params: MemberParams,
-        response: { 200: MemberSchema },
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
@@ -206,7 +206,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Reads what PUT on the same path writes: the same representation and `ETag`. A ' +
           "partner key may read its own partner's path only (another → 403).",
         params: ExternalRefParams,
-        response: { 200: MemberSchema },
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
@@ -237,8 +237,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '(200, same version). A partner key may use its own partner path only (403).',
         params: ExternalRefParams,
         headers: IfMatchHeaders,
-        body: NewMemberSchema,
-        response: { 200: MemberSchema, 201: MemberSchema },
+        body: NewMemberRef,
+        response: { 200: MemberRef, 201: MemberRef },
       },
     },
     async (request, reply) => {
