@@ -63,7 +63,13 @@ export async function registerOpenApi(app: FastifyInstance) {
       servers: [{ url: 'http://localhost:8080', description: 'Local instance' }],
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key issued by an admin.' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API key issued by an admin (machines), or a person’s access token (a JWT) ' +
+              'from the identity provider set by OIDC_ISSUER (docs/people.md).',
+          },
         },
       },
       tags: [
@@ -73,6 +79,7 @@ export async function registerOpenApi(app: FastifyInstance) {
           name: 'members',
           description: 'Members of the partner federations (companies, cooperatives)',
         },
+        { name: 'people', description: 'The caller: an API key or a signed-in person' },
         { name: 'audit', description: 'Who changed what, when (append-only)' },
         { name: 'kpis', description: 'KPI definitions, targets and reported values (kpis.md)' },
         { name: 'periods', description: 'Reporting period locks' },

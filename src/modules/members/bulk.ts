@@ -89,7 +89,7 @@ export async function bulkUpsert(db: Db, principal: Principal, rows: unknown[], 
     valid.map((v) => v.row),
     !dryRun,
   );
-  const outcomes = dryRun ? new Map() : await applyUpserts(db, principal.keyId, plans);
+  const outcomes = dryRun ? new Map() : await applyUpserts(db, principal, plans);
   const results: ImportRowResult[] = rows.map((_, index) => ({
     index,
     status: 'failed',
@@ -151,7 +151,7 @@ export async function replaceByExternalRef(
   if (plan.kind === 'iceTaken') throw iceTaken(String(input.ice), plan.existingMemberId);
   assertNoErrors(planErrors(plan, principal, ''));
   if (plan.kind === 'unchanged') return { row: plan.before, created: false };
-  const outcome = (await applyUpserts(db, principal.keyId, [plan], true)).get(plan);
+  const outcome = (await applyUpserts(db, principal, [plan], true)).get(plan);
   if (!outcome?.row) throw new Error('the upsert wrote nothing');
   return { row: outcome.row, created: outcome.created };
 }

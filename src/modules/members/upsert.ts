@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { uuidv7 } from '../../db/uuid.js';
+import type { Actor } from '../../http/principal.js';
 import type { FieldError } from '../../http/problem.js';
 import {
   type AuditChanges,
@@ -129,7 +130,7 @@ export interface UpsertOutcome {
  */
 export async function applyUpserts(
   db: Db,
-  actorKeyId: string,
+  actor: Actor,
   plans: UpsertPlan[],
   returnRows = false,
 ): Promise<Map<UpsertPlan, UpsertOutcome>> {
@@ -151,7 +152,7 @@ export async function applyUpserts(
     const { id, partnerCode, inserted } = w;
     outcomes.set(plan, { id, created: inserted, row: w.row });
     events.push({
-      actorKeyId,
+      actor,
       entity: 'member',
       entityId: id,
       action: inserted ? 'created' : 'updated',
