@@ -18,6 +18,7 @@ import { activityRoutes } from './modules/activities/routes.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { assessmentRoutes } from './modules/assessments/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { fieldRoutes } from './modules/field/routes.js';
 import { gridRoutes } from './modules/grids/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { kpiRoutes } from './modules/kpis/routes.js';
@@ -93,5 +94,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reportRoutes);
   await app.register(gridRoutes);
   await app.register(assessmentRoutes);
+  await app.register(fieldRoutes);
   return app;
 }

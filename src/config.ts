@@ -42,6 +42,9 @@ const EnvSchema = Type.Object({
   OIDC_PARTNER_CLAIM: Type.String({ minLength: 1, maxLength: 200, default: 'jahiz_partner' }),
   OIDC_CLOCK_TOLERANCE_S: Type.Integer({ minimum: 0, maximum: 300, default: 30 }),
   OIDC_JWKS_COOLDOWN_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+  REPORT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
+  REPORT_QUEUE_LENGTH: Type.Integer({ minimum: 0, maximum: 1000, default: 4 }),
+  REPORT_QUEUE_WAIT_MS: Type.Integer({ minimum: 0, default: 10000 }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -71,6 +74,8 @@ export interface Config {
   rateLimitWindowMs: number;
   /** People's access tokens (docs/people.md); undefined: only API keys are accepted. */
   oidc: OidcConfig | undefined;
+  /** Reports and exports computed at once, how many may wait, and how long (docs/kpis.md). */
+  reports: { concurrency: number; queueLength: number; queueWaitMs: number };
 }
 
 export interface OidcConfig {
@@ -139,6 +144,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitMax: e.RATE_LIMIT_MAX,
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
     oidc,
+    reports: {
+      concurrency: e.REPORT_CONCURRENCY,
+      queueLength: e.REPORT_QUEUE_LENGTH,
+      queueWaitMs: e.REPORT_QUEUE_WAIT_MS,
+    },
   };
 }
 

@@ -5,12 +5,14 @@ import { ProblemSchema } from './problem.js';
 
 const DESCRIPTION = [
   'Export-readiness and programme-monitoring service of the ASMEX / SIPPO / GIZ programme with',
-  'the federations FENIP and AMITH.\n\nEvery `/v1` operation needs `Authorization: Bearer <api key>`.',
+  'the federations FENIP and AMITH.\n\nEvery `/v1` operation needs `Authorization: Bearer <api key>`',
+  '(machines) or, where an identity provider is configured, `Bearer <access token>` of a',
+  'signed-in person (`GET /v1/me` says who the caller is).',
   'Errors are `application/problem+json` (RFC 9457); validation errors list every problem in',
   '`errors`, each with a JSON `pointer` into the body or the `parameter` it concerns.\n\n**Idempotency.**',
   'Every `POST` accepts an `Idempotency-Key` header (1–255 visible ASCII',
-  'characters). Its scope is the API key, the method and the path. For 24 hours a repeat with',
-  'the same body replays the first status, body, `Content-Type`, `Location` and `ETag` with',
+  'characters). Its scope is the caller (API key or person), the method and the path. For 24',
+  'hours a repeat with the same body replays the first status, body, `Content-Type`, `Location` and `ETag` with',
   '`Idempotent-Replayed: true`; the same key with another body is a 422',
   '(`urn:jahiz:problem:idempotency-key-reused`); a repeat while the first is still running is a',
   '409 (`urn:jahiz:problem:idempotency-in-progress`, with `Retry-After`). Requests refused before',
@@ -90,6 +92,10 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'reports', description: 'KPI reports: JSON, CSV, IATI 2.03 XML and SVG charts' },
         { name: 'grids', description: 'Readiness grids, versioned, frozen once published' },
         { name: 'assessments', description: 'Assessments of members, and their readiness' },
+        {
+          name: 'field collection',
+          description: 'Grids as XLSForms for KoboToolbox and ODK; their submissions imported',
+        },
       ],
     },
     transform: documentDefaults,

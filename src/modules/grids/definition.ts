@@ -12,6 +12,7 @@
  */
 import { type Static, Type } from 'typebox';
 import { multilingualText } from '../../http/multilingual.js';
+import { BoundedNumber } from '../../http/numbers.js';
 
 /** Size limits: generous for real grids, small enough to bound the cost of scoring. */
 export const GRID_LIMITS = {
@@ -49,7 +50,7 @@ export type MemberType = Static<typeof MemberTypeSchema>;
 export const MEMBER_TYPES: readonly MemberType[] = ['company', 'cooperative', 'gie', 'association'];
 
 const score01 = (description: string) =>
-  Type.Number({ description: `${description} Between 0 and 1.` });
+  BoundedNumber({ description: `${description} Between 0 and 1.` });
 
 export const BooleanAnswerSchema = Type.Object(
   { type: Type.Literal('boolean') },
@@ -59,7 +60,7 @@ export const BooleanAnswerSchema = Type.Object(
 export const ScaleAnswerSchema = Type.Object(
   {
     type: Type.Literal('scale'),
-    maxLevel: Type.Number({
+    maxLevel: BoundedNumber({
       description: `Highest level L (integer, 1 to ${GRID_LIMITS.maxLevel}); level ℓ scores ℓ/L.`,
     }),
   },
@@ -68,7 +69,9 @@ export const ScaleAnswerSchema = Type.Object(
 
 export const BandSchema = Type.Object(
   {
-    min: Type.Number({ description: 'Lower bound (inclusive); strictly increasing across bands.' }),
+    min: BoundedNumber({
+      description: 'Lower bound (inclusive); strictly increasing across bands.',
+    }),
     score: score01('Score of a value in this band.'),
   },
   { additionalProperties: false },
@@ -121,7 +124,7 @@ export const KnockoutSchema = Type.Object(
   {
     cap: Type.String({ description: 'Code of an existing category: the best one reachable.' }),
     minScore: Type.Optional(
-      Type.Number({
+      BoundedNumber({
         description: 'Fails when the criterion score is below it; in (0, 1], default 1.',
       }),
     ),
@@ -152,7 +155,7 @@ export const CriterionSchema = Type.Object(
   {
     code: CodeSchema,
     title: TitleSchema,
-    weight: Type.Number({ description: 'Relative weight within the dimension; > 0.' }),
+    weight: BoundedNumber({ description: 'Relative weight within the dimension; > 0.' }),
     answer: AnswerTypeSchema,
     knockout: Type.Optional(KnockoutSchema),
     notApplicableAllowed: Type.Optional(Type.Boolean({ default: false })),
@@ -168,7 +171,7 @@ export const DimensionSchema = Type.Object(
   {
     code: CodeSchema,
     title: TitleSchema,
-    weight: Type.Number({ description: 'Relative weight of the dimension; > 0.' }),
+    weight: BoundedNumber({ description: 'Relative weight of the dimension; > 0.' }),
     criteria: Type.Array(CriterionSchema, {
       minItems: 1,
       maxItems: GRID_LIMITS.criteriaPerDimension,
@@ -182,7 +185,7 @@ export const CategorySchema = Type.Object(
   {
     code: CodeSchema,
     label: TitleSchema,
-    minScore: Type.Number({ description: 'Lowest score (0 to 100) of the category.' }),
+    minScore: BoundedNumber({ description: 'Lowest score (0 to 100) of the category.' }),
   },
   { additionalProperties: false },
 );
@@ -194,7 +197,7 @@ export const GridDefinitionSchema = Type.Object(
     title: TitleSchema,
     description: Type.Optional(TextSchema),
     minCoverage: Type.Optional(
-      Type.Number({ default: 0.8, description: 'Between 0 and 1; default 0.8.' }),
+      BoundedNumber({ default: 0.8, description: 'Between 0 and 1; default 0.8.' }),
     ),
     categories: Type.Array(CategorySchema, {
       minItems: 1,

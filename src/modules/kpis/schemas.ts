@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { multilingualText } from '../../http/multilingual.js';
+import { BoundedNumber } from '../../http/numbers.js';
 import { PageQuery } from '../../http/pagination.js';
 import { PERIOD_PATTERN } from '../periods/period.js';
 
@@ -41,7 +42,7 @@ export const DimensionSchema = Type.Enum([
 const YearValue = Type.Object(
   {
     year: Type.Integer({ minimum: 1900, maximum: 2100 }),
-    value: Type.Number(),
+    value: BoundedNumber(),
   },
   { additionalProperties: false },
 );
@@ -138,7 +139,7 @@ export const TargetInputSchema = Type.Object(
   {
     period: PeriodText,
     disaggregation: Type.Optional(DisaggregationSchema),
-    value: Type.Number(),
+    value: BoundedNumber(),
   },
   { additionalProperties: false },
 );
@@ -175,9 +176,9 @@ export const ValueInputSchema = Type.Object(
       }),
     ),
     disaggregation: Type.Optional(DisaggregationSchema),
-    value: Type.Optional(Type.Number({ description: 'The value; or numerator + denominator' })),
-    numerator: Type.Optional(Type.Number({ description: 'Percentages only, with denominator' })),
-    denominator: Type.Optional(Type.Number({ description: 'Percentages only; > 0' })),
+    value: Type.Optional(BoundedNumber({ description: 'The value; or numerator + denominator' })),
+    numerator: Type.Optional(BoundedNumber({ description: 'Percentages only, with denominator' })),
+    denominator: Type.Optional(BoundedNumber({ description: 'Percentages only; > 0' })),
     comment: Type.Optional(Type.String({ maxLength: KPI_LIMITS.commentLength })),
     evidenceUrl: Type.Optional(
       Type.String({ format: 'uri', maxLength: KPI_LIMITS.urlLength, pattern: '^https?://' }),
@@ -205,7 +206,9 @@ export const KpiValueSchema = Type.Object({
   end: Type.String({ format: 'date' }),
   partnerCode: Type.String(),
   disaggregation: Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean()])),
-  value: Type.Number(),
+  value: Type.Union([Type.Number(), Type.Null()], {
+    description: 'null only for a figure stored out of bounds before they were checked',
+  }),
   numerator: Type.Union([Type.Number(), Type.Null()]),
   denominator: Type.Union([Type.Number(), Type.Null()]),
   comment: Type.Union([Type.String(), Type.Null()]),
