@@ -23,6 +23,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The append-only rule, now covering the new columns too.
   await replaceAppendOnlyRule(db, [...KEPT_COLUMNS, 'actor_person_id', 'actor_name']);
 
+  // The change feed's entries (migration 0013, where present) name the actor the same way.
+  await sql`alter table if exists events
+    add column if not exists actor_person_id text,
+    add column if not exists actor_name text`.execute(db);
+
   await sql`alter table idempotency_keys rename column api_key_id to caller_id`.execute(db);
   await sql`alter table idempotency_keys alter column caller_id type text`.execute(db);
   await sql`alter table api_keys alter column created_by type text`.execute(db);
@@ -82,6 +87,8 @@ export async function down(db: Kysely<any>): Promise<void> {
     await sql`alter table ${sql.table(table)} alter column ${sql.ref(column)}
       type uuid using ${sql.ref(column)}::uuid`.execute(db);
   }
+  await sql`alter table if exists events
+    drop column if exists actor_person_id, drop column if exists actor_name`.execute(db);
   await replaceAppendOnlyRule(db, KEPT_COLUMNS);
   await db.schema.dropIndex('audit_events_actor_person').execute();
   await sql`alter table audit_events drop constraint audit_events_one_actor`.execute(db);
