@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role } from '../db/tables/api-keys.js';
 import { hashKey } from '../modules/api-keys/keys.js';
 import { findActiveKey } from '../modules/api-keys/repository.js';
+import { authFailureGuard } from './auth-failures.js';
 import { HttpProblem } from './problem.js';
 
 export interface Principal {
@@ -83,10 +84,20 @@ export function registerAuth(app: FastifyInstance) {
     }
   });
 
+  const failures = authFailureGuard(app);
   app.addHook('onRequest', async (request) => {
     const allow = request.routeOptions.config.allow;
     if (!allow) return;
-    request.principal = await authenticate(app, request);
+    failures.refuseIfLimited(request);
+    try {
+      request.principal = await authenticate(app, request);
+    } catch (error) {
+      // A credential that was sent and refused is a guess; a request without one is not.
+      if (request.headers.authorization !== undefined && (error as HttpProblem).status === 401) {
+        failures.recordFailure(request);
+      }
+      throw error;
+    }
     if (!allow.includes(request.principal.role)) {
       throw new HttpProblem({
         status: 403,
