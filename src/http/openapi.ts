@@ -83,6 +83,8 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'reports', description: 'KPI reports: JSON, CSV, IATI 2.03 XML and SVG charts' },
         { name: 'grids', description: 'Readiness grids, versioned, frozen once published' },
         { name: 'assessments', description: 'Assessments of members, and their readiness' },
+        { name: 'events', description: 'The change feed: what jahiz wrote or decided, in order' },
+        { name: 'webhooks', description: 'Events pushed to subscribers (Standard Webhooks)' },
       ],
     },
     transform: documentDefaults,

@@ -4,6 +4,7 @@ import { uuidv7 } from '../../db/uuid.js';
 import type { Principal } from '../../http/auth.js';
 import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
 import { type AuditEventInput, diffChanges, recordAuditEvents } from '../audit/repository.js';
+import { changedFields, type EventInput, recordEvents } from '../events/outbox.js';
 import { loadLocks } from '../periods/locks.js';
 import { findKpis, partnerCodes } from './repository.js';
 import type { ValueInput } from './schemas.js';
@@ -78,6 +79,7 @@ export async function importValues(
   }
   const writes: (ValueRow & { id: string })[] = [];
   const events: AuditEventInput[] = [];
+  const feed: EventInput[] = [];
   for (const { index, row } of valid) {
     const before = existing.get(valueKey({ ...row, period: row.period.code }));
     const changes = diffChanges(before ? amountOf(before) : {}, amountOf(row));
@@ -92,6 +94,19 @@ export async function importValues(
       ...(dryRun && !before ? {} : { id }),
     };
     writes.push({ ...row, id });
+    feed.push({
+      type: 'kpi-value.recorded',
+      partnerCode: row.partnerCode,
+      subject: { kind: 'kpiValue', id },
+      data: {
+        kpi: row.kpiCode,
+        period: row.period.code,
+        disaggregation: row.disaggregation,
+        created: !before,
+        changedFields: changedFields(changes),
+      },
+      actorKeyId: principal.keyId,
+    });
     events.push({
       actorKeyId: principal.keyId,
       entity: 'kpiValue',
@@ -112,6 +127,7 @@ export async function importValues(
   if (!dryRun) {
     await upsertValues(db, writes, principal.keyId);
     await recordAuditEvents(db, events);
+    await recordEvents(db, feed);
   }
   return summariseImport(results, dryRun);
 }

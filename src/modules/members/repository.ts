@@ -106,6 +106,7 @@ export interface WrittenMember {
   id: string;
   partnerCode: string;
   externalRef: string | null;
+  version: number;
   inserted: boolean;
 }
 
@@ -137,7 +138,7 @@ export async function upsertMembers(db: Db, members: readonly MemberToWrite[]) {
 export async function upsertMemberKeys(db: Db, members: readonly MemberToWrite[]) {
   const statement = upsertStatement<WrittenMember>(
     members,
-    sql.raw('id, partner_code, external_ref'),
+    sql.raw('id, partner_code, external_ref, version'),
   );
   return (await statement.execute(db)).rows;
 }

@@ -9,6 +9,7 @@ import {
   diffChanges,
   recordAuditEvents,
 } from '../audit/repository.js';
+import { type EventInput, recordEvents } from '../events/outbox.js';
 import {
   asStored,
   documentOf,
@@ -18,6 +19,7 @@ import {
   toDocument,
   type ValidMemberInput,
 } from './document.js';
+import { memberEvent } from './events.js';
 import { upsertMemberKeys, upsertMembers, type WrittenMember } from './repository.js';
 import { today } from './validation.js';
 
@@ -107,10 +109,11 @@ async function selectByExternalRefs(db: Db, rows: UpsertRow[], lock: boolean) {
   return query.execute();
 }
 
-const keyOf = ({ id, partnerCode, externalRef, inserted }: MemberRow & WrittenMember) => ({
+const keyOf = ({ id, partnerCode, externalRef, version, inserted }: MemberRow & WrittenMember) => ({
   id,
   partnerCode,
   externalRef,
+  version,
   inserted,
 });
 
@@ -145,20 +148,18 @@ export async function applyUpserts(
     : await upsertMemberKeys(db, members);
   const byPair = new Map(written.map((w) => [pairKey(w.partnerCode, w.externalRef ?? ''), w]));
   const events: AuditEventInput[] = [];
+  const feed: EventInput[] = [];
   for (const plan of writes) {
     const w = byPair.get(pairKey(plan.row.partnerCode, plan.doc.externalRef ?? ''));
     if (!w) throw new Error('the upsert did not return a written row');
     const { id, partnerCode, inserted } = w;
     outcomes.set(plan, { id, created: inserted, row: w.row });
-    events.push({
-      actorKeyId,
-      entity: 'member',
-      entityId: id,
-      action: inserted ? 'created' : 'updated',
-      partnerCode,
-      changes: plan.kind === 'updated' ? plan.changes : creationChanges(plan.doc),
-    });
+    const action = inserted ? 'created' : 'updated';
+    const changes = plan.kind === 'updated' ? plan.changes : creationChanges(plan.doc);
+    events.push({ actorKeyId, entity: 'member', entityId: id, action, partnerCode, changes });
+    feed.push(memberEvent(w, action, changes, actorKeyId));
   }
   await recordAuditEvents(db, events);
+  await recordEvents(db, feed);
   return outcomes;
 }
