@@ -30,6 +30,7 @@ export function send(message: Message, policy: UrlPolicy, timeoutMs: number): Pr
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {
     let settled = false;
+    let deadline: NodeJS.Timeout | undefined;
     const finish = (statusCode: number | null, error: string | null) => {
       if (settled) return;
       settled = true;
@@ -54,7 +55,7 @@ export function send(message: Message, policy: UrlPolicy, timeoutMs: number): Pr
       lookup: guardedLookup(policy) as never,
       agent: false,
     });
-    const deadline = setTimeout(() => {
+    deadline = setTimeout(() => {
       finish(null, `no answer within ${timeoutMs} ms`);
       request.destroy();
     }, timeoutMs);
