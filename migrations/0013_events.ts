@@ -21,7 +21,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('subject_id', 'text', (c) => c.notNull())
     .addColumn('subject_external_ref', 'text')
     .addColumn('data', 'jsonb', (c) => c.notNull())
-    .addColumn('actor_key_id', 'uuid')
+    // Who made the change, `{ kind, id }` (a key or a person; never a name): for tracing.
+    .addColumn('actor', 'jsonb')
     .addPrimaryKeyConstraint('events_pk', ['tx_id', 'position'])
     .execute();
   await db.schema

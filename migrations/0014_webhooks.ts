@@ -22,7 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       c.notNull().check(sql`owner_role in ('admin', 'partner')`),
     )
     .addColumn('partner_code', 'text', (c) => c.references('partners.code'))
-    .addColumn('created_by', 'uuid')
+    .addColumn('created_by', 'text')
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

@@ -15,7 +15,7 @@ const event = (subject: string): EventInput => ({
   partnerCode: 'FENIP',
   subject: { kind: 'member', id: subject },
   data: { version: 1, changedFields: ['city'] },
-  actorKeyId: null,
+  actor: null,
 });
 
 interface Poller {

@@ -81,7 +81,7 @@ async function fenipWebhooks(api: Api) {
   const log = await api({ method: 'GET', url: `/v1/webhooks/${webhookId}/deliveries` });
   const deliveryId = log.json().data[0].id as string;
   const spareWebhookIds: string[] = [];
-  for (let i = 0; i < 6; i++) spareWebhookIds.push(await subscribe());
+  for (let i = 0; i < 20; i++) spareWebhookIds.push(await subscribe());
   return { webhookId, deliveryId, spareWebhookIds };
 }
 

@@ -17,7 +17,7 @@ export interface EventsTable {
   subjectExternalRef: string | null;
   /** Written as JSON text; read back as the parsed object. */
   data: ColumnType<Record<string, unknown>, string, never>;
-  actorKeyId: string | null;
+  actor: ColumnType<{ kind: string; id: string } | null, string | null, never>;
 }
 
 /** Per partner ('' for none) and type: the last position retention purged. */

@@ -119,7 +119,7 @@ async function audit(
 ) {
   const changes = diffChanges(before ? documentOf(before) : {}, documentOf(after));
   await recordAuditEvent(db, {
-    actorKeyId: principal.keyId,
+    actor: principal,
     entity: 'activity',
     entityId: after.row.id,
     action,
@@ -131,7 +131,7 @@ async function audit(
     partnerCode: after.row.partnerCode,
     subject: { kind: 'activity', id: after.row.id },
     data: { version: after.row.version, changedFields: changedFields(changes) },
-    actorKeyId: principal.keyId,
+    actor: principal,
   });
 }
 

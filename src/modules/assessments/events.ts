@@ -21,7 +21,7 @@ export function submissionEvents(
   result: { category: string; score: number },
   readiness: ReadinessMove,
 ): EventInput[] {
-  const common = { partnerCode: member.partnerCode, actorKeyId: principal.keyId };
+  const common = { partnerCode: member.partnerCode, actor: principal };
   const events: EventInput[] = [
     {
       ...common,

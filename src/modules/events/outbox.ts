@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
 import type { Database } from '../../db/schema.js';
 import { uuidv7 } from '../../db/uuid.js';
+import type { Actor } from '../../http/principal.js';
 import { fanOutDeliveries } from '../webhooks/repository.js';
 import type { EventType } from './types.js';
 
@@ -12,8 +13,8 @@ export interface EventInput {
   partnerCode: string | null;
   subject: { kind: string; id: string; externalRef?: string | null };
   data: Record<string, unknown>;
-  /** The API key that made the change (who made it is for the audit log; kept for tracing). */
-  actorKeyId: string | null;
+  /** Who made the change: a key or a person (stored as kind and id only, never a name). */
+  actor: Actor | null;
 }
 
 interface EventRecord {
@@ -24,7 +25,7 @@ interface EventRecord {
   subjectId: string;
   subjectExternalRef: string | null;
   data: Record<string, unknown>;
-  actorKeyId: string | null;
+  actor: { kind: string; id: string } | null;
 }
 
 const EVENT_COLUMNS: readonly RecordsetColumn<EventRecord>[] = [
@@ -35,7 +36,7 @@ const EVENT_COLUMNS: readonly RecordsetColumn<EventRecord>[] = [
   ['subjectId', 'text'],
   ['subjectExternalRef', 'text'],
   ['data', 'jsonb'],
-  ['actorKeyId', 'uuid'],
+  ['actor', 'jsonb'],
 ];
 
 /**
@@ -57,12 +58,12 @@ export async function recordEvents(
       subjectId: e.subject.id,
       subjectExternalRef: e.subject.externalRef ?? null,
       data: e.data,
-      actorKeyId: e.actorKeyId,
+      actor: e.actor === null ? null : { kind: e.actor.kind, id: e.actor.id },
     }),
   );
   await sql`with e as (
       insert into events (id, type, partner_code, subject_kind, subject_id,
-        subject_external_ref, data, actor_key_id)
+        subject_external_ref, data, actor)
       select ${recordsetColumns(EVENT_COLUMNS)} from ${recordset(records, EVENT_COLUMNS)}
       returning id, type, partner_code
     )

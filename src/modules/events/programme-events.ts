@@ -12,7 +12,7 @@ export function periodEvent(
     partnerCode: lock.partnerCode,
     subject: { kind: 'periodLock', id: lock.id },
     data: { period: lock.period, partnerCode: lock.partnerCode },
-    actorKeyId: principal.keyId,
+    actor: principal,
   };
 }
 
@@ -26,6 +26,6 @@ export function gridPublishedEvent(
     partnerCode: null,
     subject: { kind: 'grid', id: grid.id },
     data: { code: grid.code, version: grid.version, revision: grid.revision },
-    actorKeyId: principal.keyId,
+    actor: principal,
   };
 }

@@ -1,30 +1,41 @@
 import { type Static, Type } from 'typebox';
+import { component, ref } from '../../http/components.js';
 import { Nullable } from '../../http/nullable.js';
 import { EVENT_TYPES } from './types.js';
 
-export const EventTypeSchema = Type.Union(
-  EVENT_TYPES.map((t) => Type.Literal(t)),
-  { description: 'What happened' },
-);
-
-export const EventSchema = Type.Object({
-  id: Type.String({ format: 'uuid', description: 'Also the `webhook-id` of its deliveries' }),
-  type: EventTypeSchema,
-  occurredAt: Type.String({ format: 'date-time' }),
-  partnerCode: Nullable(
-    Type.String({ description: 'The partner the subject belongs to; null: programme-wide' }),
+export const EventTypeSchema = component(
+  'EventType',
+  Type.Union(
+    EVENT_TYPES.map((t) => Type.Literal(t)),
+    { description: 'What happened (docs/events-and-webhooks.md)' },
   ),
-  subject: Type.Object({
-    kind: Type.String({ description: 'member, assessment, activity, kpiValue, periodLock, grid' }),
-    id: Type.String(),
-    externalRef: Type.Optional(Type.String({ description: "The partner's own id of a member" })),
+);
+export const EventTypeRef = ref(EventTypeSchema);
+
+export const EventSchema = component(
+  'Event',
+  Type.Object({
+    id: Type.String({ format: 'uuid', description: 'Also the `webhook-id` of its deliveries' }),
+    type: EventTypeRef,
+    occurredAt: Type.String({ format: 'date-time' }),
+    partnerCode: Nullable(
+      Type.String({ description: 'The partner the subject belongs to; null: programme-wide' }),
+    ),
+    subject: Type.Object({
+      kind: Type.String({
+        description: 'member, assessment, activity, kpiValue, periodLock, grid',
+      }),
+      id: Type.String(),
+      externalRef: Type.Optional(Type.String({ description: "The partner's own id of a member" })),
+    }),
+    data: Type.Record(Type.String(), Type.Unknown(), {
+      description:
+        'Ids, versions and the names of changed fields (`changedFields`); never a name, e-mail or phone: read the resource for those.',
+    }),
   }),
-  data: Type.Record(Type.String(), Type.Unknown(), {
-    description:
-      'Ids, versions and the names of changed fields (`changedFields`); never a name, e-mail or phone: read the resource for those.',
-  }),
-});
+);
 export type Event = Static<typeof EventSchema>;
+export const EventRef = ref(EventSchema);
 
 export const EventsQuerySchema = Type.Object(
   {
@@ -48,7 +59,7 @@ export const EventsQuerySchema = Type.Object(
 );
 
 export const EventPageSchema = Type.Object({
-  data: Type.Array(EventSchema),
+  data: Type.Array(EventRef),
   nextCursor: Type.String({
     description:
       'Never null: the position after the last event returned (or `after` when none); store it and poll again with `after`',

@@ -51,7 +51,7 @@ function audit(
   changes?: AuditChanges,
 ) {
   return recordAuditEvent(db, {
-    actorKeyId: request.principal.keyId,
+    actor: request.principal,
     entity: 'grid',
     entityId: grid.id,
     action,

@@ -55,7 +55,7 @@ export async function importValues(
   const firstIndexOf = new Map<string, number>();
   inputs.forEach((input, index) => {
     const at = `/values/${index}`;
-    const { row, errors } = checkValueRow(input, at, context);
+    const { row, errors, conflict } = checkValueRow(input, at, context);
     const key = row && valueKey({ ...row, period: row.period.code });
     const first = key === undefined ? undefined : firstIndexOf.get(key);
     if (!row || key === undefined || first !== undefined) {
@@ -63,7 +63,12 @@ export async function importValues(
         pointer: at,
         message: `repeats the KPI, period, partner and disaggregation of /values/${first}`,
       };
-      results[index] = { index, status: 'failed', errors: row ? [duplicate] : errors };
+      results[index] = {
+        index,
+        status: 'failed',
+        errors: row ? [duplicate] : errors,
+        ...(conflict ? { conflict } : {}),
+      };
       return;
     }
     firstIndexOf.set(key, index);
@@ -105,10 +110,10 @@ export async function importValues(
         created: !before,
         changedFields: changedFields(changes),
       },
-      actorKeyId: principal.keyId,
+      actor: principal,
     });
     events.push({
-      actorKeyId: principal.keyId,
+      actor: principal,
       entity: 'kpiValue',
       entityId: id,
       action: before ? 'update' : 'create',
@@ -125,7 +130,7 @@ export async function importValues(
     });
   }
   if (!dryRun) {
-    await upsertValues(db, writes, principal.keyId);
+    await upsertValues(db, writes, principal.id);
     await recordAuditEvents(db, events);
     await recordEvents(db, feed);
   }

@@ -1,3 +1,4 @@
+import type { Actor } from '../../http/principal.js';
 import type { AuditChanges } from '../audit/repository.js';
 import { changedFields, type EventInput } from '../events/outbox.js';
 
@@ -11,13 +12,13 @@ export function memberEvent(
   member: { id: string; partnerCode: string; externalRef: string | null; version: number },
   action: MemberAction,
   changes: AuditChanges,
-  actorKeyId: string | null,
+  actor: Actor | null,
 ): EventInput {
   return {
     type: `member.${action}`,
     partnerCode: member.partnerCode,
     subject: { kind: 'member', id: member.id, externalRef: member.externalRef },
     data: { version: member.version, changedFields: changedFields(changes) },
-    actorKeyId,
+    actor,
   };
 }

@@ -46,7 +46,7 @@ function audit(
   changes?: AuditChanges,
 ) {
   return recordAuditEvent(db, {
-    actorKeyId: principal.keyId,
+    actor: principal,
     entity: 'webhook',
     entityId: row.id,
     action,
@@ -89,7 +89,7 @@ export async function createSubscription(
     description: body.description ?? null,
     ownerRole: partnerCode === null ? 'admin' : 'partner',
     partnerCode,
-    createdBy: principal.keyId,
+    createdBy: principal.id,
     secret,
   });
   await audit(db, principal, row, 'created', diffChanges({}, described(row)));

@@ -21,12 +21,12 @@ import { findDelivery, listDeliveries, listSubscriptions, retryNow } from './rep
 import { toDelivery, toSubscription } from './representation.js';
 import {
   DeliveryParams,
-  DeliverySchema,
-  NewSubscriptionSchema,
+  DeliveryRef,
+  NewSubscriptionRef,
   SubscriptionParams,
-  SubscriptionPatchSchema,
-  SubscriptionSchema,
-  SubscriptionWithSecretSchema,
+  SubscriptionPatchRef,
+  SubscriptionRef,
+  SubscriptionWithSecretRef,
 } from './schemas.js';
 
 const tags = ['webhooks'];
@@ -46,8 +46,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Subscribe a URL to events',
         description: `${SIGNING} The answer carries the signing \`secret\`, shown this once. The URL must be https to a public address (every address its host resolves to is checked, now and at each delivery); redirects are not followed. A partner key's subscription receives the events that key may read in the feed.`,
-        body: NewSubscriptionSchema,
-        response: { 201: SubscriptionWithSecretSchema },
+        body: NewSubscriptionRef,
+        response: { 201: SubscriptionWithSecretRef },
       },
     },
     async (request, reply) => {
@@ -69,7 +69,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List webhook subscriptions',
         description: 'Admin keys: all; partner keys: their own.',
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: { 200: PageSchema(SubscriptionSchema) },
+        response: { 200: PageSchema(SubscriptionRef) },
       },
     },
     async (request) => {
@@ -94,7 +94,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Read a webhook subscription',
         params: SubscriptionParams,
-        response: { 200: SubscriptionSchema },
+        response: { 200: SubscriptionRef },
       },
     },
     async (request, reply) => {
@@ -116,8 +116,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '`status: active` enables a subscription again (after a 410 from its receiver, say); attempts still pending are then sent. `If-Match` is required (428 without, 412 when stale).',
         params: SubscriptionParams,
         headers: IfMatchHeaders,
-        body: SubscriptionPatchSchema,
-        response: { 200: SubscriptionSchema },
+        body: SubscriptionPatchRef,
+        response: { 200: SubscriptionRef },
       },
     },
     async (request, reply) => {
@@ -170,7 +170,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Answers the new secret, shown this once. For 24 hours deliveries carry a signature by the old secret too, so the receiver can switch without losing one.',
         params: SubscriptionParams,
-        response: { 200: SubscriptionWithSecretSchema },
+        response: { 200: SubscriptionWithSecretRef },
       },
     },
     async (request) => {
@@ -193,7 +193,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Each attempt: the event, its number, the receiver’s status code or the error, the duration, and when the next attempt is due. Failed attempts are retried with exponential back-off and jitter for a little over 3 days (11 attempts).',
         params: SubscriptionParams,
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: { 200: PageSchema(DeliverySchema) },
+        response: { 200: PageSchema(DeliveryRef) },
       },
     },
     async (request) => {
@@ -217,7 +217,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The attempt waiting for this event is made due now, or a new attempt is added when none waits. Answers 202 with that attempt; the worker sends it shortly.',
         params: DeliveryParams,
-        response: { 202: DeliverySchema },
+        response: { 202: DeliveryRef },
       },
     },
     async (request, reply) => {
