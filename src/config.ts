@@ -50,6 +50,13 @@ const EnvSchema = Type.Object({
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 1000 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 0, default: 60000 }),
+  EVENTS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36500, default: 90 }),
+  WEBHOOK_WORKER: Type.Boolean({ default: true }),
+  WEBHOOK_POLL_MS: Type.Integer({ minimum: 10, default: 1000 }),
+  WEBHOOK_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000 }),
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 1, default: 5000 }),
+  WEBHOOK_ALLOW_INSECURE_URLS: Type.Boolean({ default: false }),
   OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://[^\\s?#]+$', maxLength: 500 })),
   OIDC_AUDIENCE: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   OIDC_ROLE_CLAIM: Type.String({ minLength: 1, maxLength: 200, default: 'jahiz_role' }),
@@ -100,6 +107,22 @@ export interface Config {
    * or addresses and CIDR blocks.
    */
   trustProxy: boolean | string;
+  /** Days the change feed keeps an event; older ones are purged (docs/events-and-webhooks.md). */
+  eventsRetentionDays: number;
+  webhooks: {
+    /** Whether this instance delivers webhooks (and purges old events) while it listens. */
+    worker: boolean;
+    /** How often an idle worker looks for due deliveries. */
+    pollMs: number;
+    /** Deliveries one instance sends at a time. */
+    concurrency: number;
+    /** The longest one delivery may take, connection and answer included. */
+    timeoutMs: number;
+    /** Scales the retry schedule (5000: about 3 days over 11 attempts). */
+    retryBaseMs: number;
+    /** Development and tests only: also http, loopback and private addresses. */
+    allowInsecureUrls: boolean;
+  };
   /** People's access tokens (docs/people.md); undefined: only API keys are accepted. */
   oidc: OidcConfig | undefined;
   /** Reports and exports computed at once, how many may wait, and how long (docs/kpis.md). */
@@ -177,6 +200,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
     authFailureWindowMs: e.AUTH_FAILURE_WINDOW_MS,
     trustProxy: trustProxyOf(e.TRUST_PROXY),
+    eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
+    webhooks: {
+      worker: e.WEBHOOK_WORKER,
+      pollMs: e.WEBHOOK_POLL_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      allowInsecureUrls: e.WEBHOOK_ALLOW_INSECURE_URLS,
+    },
     oidc,
     reports: {
       concurrency: e.REPORT_CONCURRENCY,

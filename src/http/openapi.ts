@@ -93,6 +93,8 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'reports', description: 'KPI reports: JSON, CSV, IATI 2.03 XML and SVG charts' },
         { name: 'grids', description: 'Readiness grids, versioned, frozen once published' },
         { name: 'assessments', description: 'Assessments of members, and their readiness' },
+        { name: 'events', description: 'The change feed: what jahiz wrote or decided, in order' },
+        { name: 'webhooks', description: 'Events pushed to subscribers (Standard Webhooks)' },
         {
           name: 'field collection',
           description: 'Grids as XLSForms for KoboToolbox and ODK; their submissions imported',

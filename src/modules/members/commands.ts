@@ -20,6 +20,7 @@ import {
   recordAuditEvent,
   redactAuditValues,
 } from '../audit/repository.js';
+import { recordEvent } from '../events/outbox.js';
 import { choosePartner, partnerCodes } from './access.js';
 import {
   documentOf,
@@ -29,6 +30,7 @@ import {
   toDocument,
   type ValidMemberInput,
 } from './document.js';
+import { type MemberAction, memberEvent } from './events.js';
 import {
   eraseContacts,
   findByExternalRef,
@@ -58,14 +60,15 @@ export function iceTaken(ice: string, existingMemberId: string) {
   return conflict(`A member with ICE ${ice} is registered already.`, { existingMemberId });
 }
 
-function audit(
+/** Records a write in the audit log and the change feed. */
+async function audit(
   db: Db,
   principal: Principal,
   row: MemberRow,
-  action: string,
+  action: MemberAction,
   changes: AuditChanges,
 ) {
-  return recordAuditEvent(db, {
+  await recordAuditEvent(db, {
     actor: principal,
     entity: 'member',
     entityId: row.id,
@@ -73,6 +76,7 @@ function audit(
     partnerCode: row.partnerCode,
     changes,
   });
+  await recordEvent(db, memberEvent(row, action, changes, principal));
 }
 
 /** Refuses a document whose ICE or externalRef another member holds (409 naming it). */
