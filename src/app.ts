@@ -26,6 +26,7 @@ import { kpiRoutes } from './modules/kpis/routes.js';
 import { kpiValueRoutes } from './modules/kpis/values-routes.js';
 import { memberRoutes } from './modules/members/routes.js';
 import { partnerRoutes } from './modules/partners/routes.js';
+import { peopleRoutes } from './modules/people/routes.js';
 import { periodRoutes } from './modules/periods/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(partnerRoutes);
   await app.register(apiKeyRoutes);
+  await app.register(peopleRoutes);
   await app.register(memberRoutes);
   await app.register(auditRoutes);
   await app.register(kpiRoutes);

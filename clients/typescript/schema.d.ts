@@ -105,6 +105,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the caller is: its kind, role and partner
+         * @description The API key or the person (an access token of the configured identity provider) that sends the request, with the role and partner every permission applies.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/members": {
         parameters: {
             query?: never;
@@ -1213,7 +1233,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -1403,7 +1423,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -1516,6 +1536,62 @@ export interface operations {
             };
         };
     };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description An API key (a machine) or a person
+                         * @enum {unknown}
+                         */
+                        kind: "key" | "person";
+                        /** @description The caller as the audit log names it (`actor.id`): the key id, or `<issuer>#<subject>` */
+                        id: string;
+                        /** @description The key's id, or the person's `sub` at the issuer */
+                        subject: string;
+                        /** @description A person's identity provider (`iss`) */
+                        issuer?: string;
+                        /** @description The key's name or the person's name */
+                        name?: string;
+                        /** @enum {unknown} */
+                        role: "admin" | "partner" | "reporting";
+                        /** @description The partner a partner caller acts for; null for admin and reporting */
+                        partnerCode: string | null;
+                    };
+                };
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listMembers: {
         parameters: {
             query?: {
@@ -1583,7 +1659,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -1768,7 +1844,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path: {
@@ -1921,7 +1997,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -2002,7 +2078,9 @@ export interface operations {
                 entityId?: string;
                 /** @description What happened, e.g. `create`, `update`, `revoke` */
                 action?: string;
-                /** @description The API key that made the write */
+                /** @description The actor's `id`: an API key's id, or a person's `<issuer>#<subject>` (URL-encode the `#`) */
+                actor?: string;
+                /** @description The API key that made the write (use `actor`) */
                 actorKeyId?: string;
                 /** @description Partner code the record belongs to */
                 partner?: string;
@@ -2029,6 +2107,18 @@ export interface operations {
                             id: string;
                             /** Format: date-time */
                             occurredAt: string;
+                            actor: {
+                                /**
+                                 * @description An API key (a machine) or a person
+                                 * @enum {unknown}
+                                 */
+                                kind: "key" | "person";
+                                /** @description A key's id, or a person's issuer and subject: `<issuer>#<subject>` */
+                                id: string;
+                                /** @description The key's name or the person's name, as at the time */
+                                name?: string;
+                            } | null;
+                            /** @description The API key that made the write, null for a person (see `actor`) */
                             actorKeyId: string | null;
                             partnerCode: string | null;
                             entity: string;
@@ -2156,7 +2246,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -2698,7 +2788,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -2875,7 +2965,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path: {
@@ -3214,7 +3304,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -3935,7 +4025,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -4511,7 +4601,7 @@ export interface operations {
             header?: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
                 "if-match"?: string;
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path: {
@@ -4648,7 +4738,7 @@ export interface operations {
             header?: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
                 "if-match"?: string;
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path: {
@@ -4783,7 +4873,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path: {
@@ -4918,7 +5008,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path: {
@@ -5185,7 +5275,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -5665,7 +5755,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path: {
@@ -5803,7 +5893,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same API key replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: string;
             };
             path: {

@@ -28,6 +28,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   getLiveness: PUBLIC,
   getReadiness: PUBLIC,
 
+  getMe: EVERYONE,
   listPartners: EVERYONE,
   getPartner: EVERYONE,
   createPartner: ADMIN,

@@ -34,7 +34,7 @@ export async function createApiKey(db: Db, input: NewApiKey, key = generateKey()
 export async function findActiveKey(db: Db, key: string) {
   return db
     .selectFrom('apiKeys')
-    .select(['id', 'role', 'partnerCode'])
+    .select(['id', 'name', 'role', 'partnerCode'])
     .where('keyHash', '=', hashKey(key))
     .where('revokedAt', 'is', null)
     .executeTakeFirst();

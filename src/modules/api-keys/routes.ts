@@ -66,11 +66,11 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
           name,
           role,
           partnerCode: partnerCode ?? null,
-          createdBy: request.principal.keyId,
+          createdBy: request.principal.id,
         });
         // Never the key nor its hash: the audit log is readable by every admin.
         await recordAuditEvent(trx, {
-          actorKeyId: request.principal.keyId,
+          actor: request.principal,
           entity: 'apiKey',
           entityId: key.id,
           action: 'create',
@@ -120,7 +120,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const result = await revokeApiKey(trx, request.params.id);
         if (result?.revokedNow) {
           await recordAuditEvent(trx, {
-            actorKeyId: request.principal.keyId,
+            actor: request.principal,
             entity: 'apiKey',
             entityId: result.key.id,
             action: 'revoke',

@@ -98,7 +98,7 @@ export async function importValues(
     };
     writes.push({ ...row, id });
     events.push({
-      actorKeyId: principal.keyId,
+      actor: principal,
       entity: 'kpiValue',
       entityId: id,
       action: before ? 'update' : 'create',
@@ -115,7 +115,7 @@ export async function importValues(
     });
   }
   if (!dryRun) {
-    await upsertValues(db, writes, principal.keyId);
+    await upsertValues(db, writes, principal.id);
     await recordAuditEvents(db, events);
   }
   return summariseImport(results, dryRun);

@@ -65,7 +65,7 @@ function audit(
   changes: AuditChanges,
 ) {
   return recordAuditEvent(db, {
-    actorKeyId: principal.keyId,
+    actor: principal,
     entity: 'member',
     entityId: row.id,
     action,

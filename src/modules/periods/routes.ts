@@ -71,10 +71,10 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
               { pointer: '/partnerCode', message: `names no partner (${partnerCode})` },
             ]);
           }
-          const locked = await lockPeriod(trx, period, partnerCode, request.principal.keyId);
+          const locked = await lockPeriod(trx, period, partnerCode, request.principal.id);
           if (locked.created) {
             await recordAuditEvent(trx, {
-              actorKeyId: request.principal.keyId,
+              actor: request.principal,
               entity: 'periodLock',
               entityId: locked.lock.id,
               action: 'lock',
@@ -121,7 +121,7 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const lock = await unlockPeriod(trx, period.code, partnerCode);
         if (lock) {
           await recordAuditEvent(trx, {
-            actorKeyId: request.principal.keyId,
+            actor: request.principal,
             entity: 'periodLock',
             entityId: lock.id,
             action: 'unlock',
