@@ -784,6 +784,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow the change feed
+         * @description What jahiz wrote or decided, oldest first, for the caller to mirror: store `nextCursor` and poll again with `after=`. No event is ever skipped, however writes commit. Admin keys see every event; partner keys their own partner’s, `grid.published` and the period events for all partners; reporting keys `grid.published`, `period.*` and `kpi-value.recorded`. A cursor behind events that retention (`EVENTS_RETENTION_DAYS`) has deleted and the caller would have seen → 410 `cursor-expired`: read the resources again, then follow the feed without `after`. See docs/events-and-webhooks.md.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook subscriptions
+         * @description Admin keys: all; partner keys: their own.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL to events
+         * @description Deliveries are POSTs of the event JSON signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see docs/events-and-webhooks.md. The answer carries the signing `secret`, shown this once. The URL must be https to a public address (every address its host resolves to is checked, now and at each delivery); redirects are not followed. A partner key's subscription receives the events that key may read in the feed.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a webhook subscription */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a subscription and its delivery log */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a subscription: URL, types, description, status
+         * @description `status: active` enables a subscription again (after a 410 from its receiver, say); attempts still pending are then sent. `If-Match` is required (428 without, 412 when stale).
+         */
+        patch: operations["patchWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the signing secret
+         * @description Answers the new secret, shown this once. For 24 hours deliveries carry a signature by the old secret too, so the receiver can switch without losing one.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log: every attempt, newest first
+         * @description Each attempt: the event, its number, the receiver’s status code or the error, the duration, and when the next attempt is due. Failed attempts are retried with exponential back-off and jitter for a little over 3 days (11 attempts).
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery’s event again now
+         * @description The attempt waiting for this event is made due now, or a new attempt is added when none waits. Answers 202 with that attempt; the worker sends it shortly.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1393,6 +1519,11 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                             revokedAt: string | null;
+                            /**
+                             * @description How the key came to be: issued here (`api`), named by JAHIZ_ADMIN_KEY (`environment`: revoked when the variable changes) or generated by the service (`generated`: at first start or by `npm run admin-key -- --rotate`)
+                             * @enum {unknown}
+                             */
+                            origin: "api" | "environment" | "generated";
                         }[];
                         /** @description Cursor of the next page; null on the last page */
                         nextCursor: string | null;
@@ -1459,6 +1590,11 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         revokedAt: string | null;
+                        /**
+                         * @description How the key came to be: issued here (`api`), named by JAHIZ_ADMIN_KEY (`environment`: revoked when the variable changes) or generated by the service (`generated`: at first start or by `npm run admin-key -- --rotate`)
+                         * @enum {unknown}
+                         */
+                        origin: "api" | "environment" | "generated";
                         /** @description The key itself: shown here once, never again */
                         key: string;
                     };
@@ -1513,6 +1649,11 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         revokedAt: string | null;
+                        /**
+                         * @description How the key came to be: issued here (`api`), named by JAHIZ_ADMIN_KEY (`environment`: revoked when the variable changes) or generated by the service (`generated`: at first start or by `npm run admin-key -- --rotate`)
+                         * @enum {unknown}
+                         */
+                        origin: "api" | "environment" | "generated";
                     };
                 };
             };
@@ -6124,6 +6265,601 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous answer; absent: from the oldest event kept */
+                after?: string;
+                /** @description Comma-separated types to return, e.g. `member.updated,readiness.changed`: member.created, member.updated, member.withdrawn, member.erased, assessment.submitted, readiness.changed, activity.created, activity.updated, kpi-value.recorded, period.locked, period.unlocked, grid.published */
+                types?: string;
+                /** @description Page size, 1–100 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /**
+                             * Format: uuid
+                             * @description Also the `webhook-id` of its deliveries
+                             */
+                            id: string;
+                            /** @description What happened */
+                            type: "member.created" | "member.updated" | "member.withdrawn" | "member.erased" | "assessment.submitted" | "readiness.changed" | "activity.created" | "activity.updated" | "kpi-value.recorded" | "period.locked" | "period.unlocked" | "grid.published";
+                            /** Format: date-time */
+                            occurredAt: string;
+                            /** @description The partner the subject belongs to; null: programme-wide */
+                            partnerCode: string | null;
+                            subject: {
+                                /** @description member, assessment, activity, kpiValue, periodLock, grid */
+                                kind: string;
+                                id: string;
+                                /** @description The partner's own id of a member */
+                                externalRef?: string;
+                            };
+                            /** @description Ids, versions and the names of changed fields (`changedFields`); never a name, e-mail or phone: read the resource for those. */
+                            data: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Never null: the position after the last event returned (or `after` when none); store it and poll again with `after` */
+                        nextCursor: string;
+                        /** @description More events are ready now: poll again at once */
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100 */
+                limit?: number;
+                /** @description Opaque cursor from `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            types: ("member.created" | "member.updated" | "member.withdrawn" | "member.erased" | "assessment.submitted" | "readiness.changed" | "activity.created" | "activity.updated" | "kpi-value.recorded" | "period.locked" | "period.unlocked" | "grid.published")[];
+                            description: string | null;
+                            status: "active" | "disabled";
+                            /** @description Why the service disabled it, e.g. a 410 */
+                            disabledReason: string | null;
+                            /** @description A partner key's subscription: that partner's events only */
+                            partnerCode: string | null;
+                            version: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        /** @description Cursor of the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Where deliveries are POSTed: https to a public address (http and inner addresses only where WEBHOOK_ALLOW_INSECURE_URLS is on) */
+                    url: string;
+                    /** @description The event types to deliver */
+                    types: ("member.created" | "member.updated" | "member.withdrawn" | "member.erased" | "assessment.submitted" | "readiness.changed" | "activity.created" | "activity.updated" | "kpi-value.recorded" | "period.locked" | "period.unlocked" | "grid.published")[];
+                    description?: string;
+                    /** @description Admin keys: deliver only what this partner's keys may read (absent: every event). Partner keys: their own, implied. */
+                    partnerCode?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        types: ("member.created" | "member.updated" | "member.withdrawn" | "member.erased" | "assessment.submitted" | "readiness.changed" | "activity.created" | "activity.updated" | "kpi-value.recorded" | "period.locked" | "period.unlocked" | "grid.published")[];
+                        description: string | null;
+                        status: "active" | "disabled";
+                        /** @description Why the service disabled it, e.g. a 410 */
+                        disabledReason: string | null;
+                        /** @description A partner key's subscription: that partner's events only */
+                        partnerCode: string | null;
+                        version: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    } & {
+                        /** @description The signing secret, `whsec_` + base64: shown this once. Verify `webhook-signature` with it (docs/events-and-webhooks.md). */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An `ETag` you hold: 304 while it is current */
+                "if-none-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        types: ("member.created" | "member.updated" | "member.withdrawn" | "member.erased" | "assessment.submitted" | "readiness.changed" | "activity.created" | "activity.updated" | "kpi-value.recorded" | "period.locked" | "period.unlocked" | "grid.published")[];
+                        description: string | null;
+                        status: "active" | "disabled";
+                        /** @description Why the service disabled it, e.g. a 410 */
+                        disabledReason: string | null;
+                        /** @description A partner key's subscription: that partner's events only */
+                        partnerCode: string | null;
+                        version: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Not Modified: `If-None-Match` named the current `ETag`; no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the version being updated, e.g. `"3"` */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Where deliveries are POSTed: https to a public address (http and inner addresses only where WEBHOOK_ALLOW_INSECURE_URLS is on) */
+                    url?: string;
+                    /** @description The event types to deliver */
+                    types?: ("member.created" | "member.updated" | "member.withdrawn" | "member.erased" | "assessment.submitted" | "readiness.changed" | "activity.created" | "activity.updated" | "kpi-value.recorded" | "period.locked" | "period.unlocked" | "grid.published")[];
+                    description?: string | null;
+                    /** @description `active` again after a 410 or a pause; `disabled`: nothing is sent */
+                    status?: "active" | "disabled";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        types: ("member.created" | "member.updated" | "member.withdrawn" | "member.erased" | "assessment.submitted" | "readiness.changed" | "activity.created" | "activity.updated" | "kpi-value.recorded" | "period.locked" | "period.unlocked" | "grid.published")[];
+                        description: string | null;
+                        status: "active" | "disabled";
+                        /** @description Why the service disabled it, e.g. a 410 */
+                        disabledReason: string | null;
+                        /** @description A partner key's subscription: that partner's events only */
+                        partnerCode: string | null;
+                        version: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        types: ("member.created" | "member.updated" | "member.withdrawn" | "member.erased" | "assessment.submitted" | "readiness.changed" | "activity.created" | "activity.updated" | "kpi-value.recorded" | "period.locked" | "period.unlocked" | "grid.published")[];
+                        description: string | null;
+                        status: "active" | "disabled";
+                        /** @description Why the service disabled it, e.g. a 410 */
+                        disabledReason: string | null;
+                        /** @description A partner key's subscription: that partner's events only */
+                        partnerCode: string | null;
+                        version: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    } & {
+                        /** @description The signing secret, `whsec_` + base64: shown this once. Verify `webhook-signature` with it (docs/events-and-webhooks.md). */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–100 */
+                limit?: number;
+                /** @description Opaque cursor from `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description Also the `webhook-id` header
+                             */
+                            eventId: string;
+                            attempt: number;
+                            /** @description `pending`: due at `dueAt` */
+                            state: "pending" | "sending" | "succeeded" | "failed";
+                            /** Format: date-time */
+                            dueAt: string;
+                            /** @description The receiver's answer; null: none came */
+                            statusCode: number | null;
+                            error: string | null;
+                            durationMs: number | null;
+                            /**
+                             * Format: date-time
+                             * @description When the next attempt is due, if any
+                             */
+                            nextAttemptAt: string | null;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        /** @description Cursor of the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description Also the `webhook-id` header
+                         */
+                        eventId: string;
+                        attempt: number;
+                        /** @description `pending`: due at `dueAt` */
+                        state: "pending" | "sending" | "succeeded" | "failed";
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** @description The receiver's answer; null: none came */
+                        statusCode: number | null;
+                        error: string | null;
+                        durationMs: number | null;
+                        /**
+                         * Format: date-time
+                         * @description When the next attempt is due, if any
+                         */
+                        nextAttemptAt: string | null;
+                        /** Format: date-time */
+                        startedAt: string | null;
+                        /** Format: date-time */
+                        finishedAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
                 };
             };
             /** @description The request was refused; see `detail` and `errors`. */

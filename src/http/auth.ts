@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role } from '../db/tables/api-keys.js';
 import { hashKey } from '../modules/api-keys/keys.js';
 import { findActiveKey } from '../modules/api-keys/repository.js';
+import { authFailureGuard } from './auth-failures.js';
 import { looksLikeJwt, type PersonVerifier, personVerifier, RejectedToken } from './people.js';
 import type { Principal } from './principal.js';
 import { HttpProblem } from './problem.js';
@@ -84,10 +85,20 @@ export function registerAuth(app: FastifyInstance) {
     }
   });
 
+  const failures = authFailureGuard(app);
   app.addHook('onRequest', async (request) => {
     const allow = request.routeOptions.config.allow;
     if (!allow) return;
-    request.principal = await authenticate(app, request, people);
+    failures.refuseIfLimited(request);
+    try {
+      request.principal = await authenticate(app, request, people);
+    } catch (error) {
+      // A credential that was sent and refused is a guess; a request without one is not.
+      if (request.headers.authorization !== undefined && (error as HttpProblem).status === 401) {
+        failures.recordFailure(request);
+      }
+      throw error;
+    }
     const { kind, role } = request.principal;
     if (!allow.includes(role)) {
       const caller = kind === 'key' ? `A ${role} key` : `A person with the ${role} role`;
