@@ -10,6 +10,8 @@
  *    jahiz holds it — and send the merge with `If-Match` (a 412 means it changed again: retry).
  * 3. Learn what jahiz decided (readiness, corrections): `GET /v1/members?updatedSince=…`, page
  *    by page, and keep the latest `updatedAt` seen for the next night.
+ * 4. Follow the change feed `GET /v1/events?after=…` (docs/events-and-webhooks.md): every
+ *    event since the cursor stored last night, in order, without gaps; store `nextCursor`.
  *
  * Run against a service: `JAHIZ_URL=… JAHIZ_API_KEY=… JAHIZ_PARTNER=FENIP
  * npx tsx examples/partner-sync.ts members.json [updatedSince]` (members.json: an array of
@@ -22,8 +24,13 @@ import {
   type JahizClient,
   type Member,
   type NewMember,
+  type operations,
   versionTag,
 } from '../clients/typescript/index.js';
+
+/** An event of the change feed, as the contract types it. */
+type Event =
+  operations['listEvents']['responses'][200]['content']['application/json']['data'][number];
 
 /** A member as the partner system holds it: the fields it owns, with its own id. */
 export type LocalMember = Omit<NewMember, 'partnerCode'> & { externalRef: string };
@@ -35,6 +42,8 @@ export interface SyncOptions {
   members: readonly LocalMember[];
   /** The `nextUpdatedSince` of the previous night (omit on the first run). */
   updatedSince?: string;
+  /** The `nextEventCursor` of the previous night (omit on the first run: from the oldest). */
+  eventCursor?: string;
 }
 
 export interface SyncReport {
@@ -44,6 +53,10 @@ export interface SyncReport {
   changed: Member[];
   /** Store it and pass it as `updatedSince` next night. */
   nextUpdatedSince: string | undefined;
+  /** The feed's events since `eventCursor`, oldest first. */
+  events: Event[];
+  /** Store it and pass it as `eventCursor` next night. */
+  nextEventCursor: string;
 }
 
 /** The fields of a member a PUT writes (the rest — id, version, readiness… — are jahiz's). */
@@ -131,6 +144,21 @@ async function changedSince(client: JahizClient, updatedSince: string | undefine
   return changed;
 }
 
+/** Every event after the cursor, polling again at once while the feed says `hasMore`. */
+async function followFeed(client: JahizClient, after: string | undefined) {
+  const events: Event[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await client.GET('/v1/events', {
+      params: { query: { limit: 100, ...(cursor ? { after: cursor } : {}) } },
+    });
+    if (!page.data) throw new Error(`reading the feed: ${JSON.stringify(page.error)}`);
+    events.push(...page.data.data);
+    cursor = page.data.nextCursor;
+    if (!page.data.hasMore) return { events, nextEventCursor: cursor };
+  }
+}
+
 /** One night: upsert every local member, then read what changed in jahiz. */
 export async function nightlySync(options: SyncOptions): Promise<SyncReport> {
   const client = createJahizClient({ baseUrl: options.baseUrl, apiKey: options.apiKey });
@@ -147,7 +175,8 @@ export async function nightlySync(options: SyncOptions): Promise<SyncReport> {
   const nextUpdatedSince = latest
     ? new Date(Date.parse(latest) - 60_000).toISOString()
     : options.updatedSince;
-  return { upserts, changed, nextUpdatedSince };
+  const feed = await followFeed(client, options.eventCursor);
+  return { upserts, changed, nextUpdatedSince, ...feed };
 }
 
 async function main() {
@@ -168,7 +197,8 @@ async function main() {
     members,
     ...(updatedSince ? { updatedSince } : {}),
   });
-  console.log(JSON.stringify({ ...report, changed: report.changed.length }, null, 2));
+  const counts = { changed: report.changed.length, events: report.events.length };
+  console.log(JSON.stringify({ ...report, ...counts }, null, 2));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

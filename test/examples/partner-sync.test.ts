@@ -44,6 +44,14 @@ t.test('the example nightly sync, against the service over HTTP', async (t) => {
   t.same(night1.upserts, { 'F-1': 'created', 'F-2': 'created' });
   t.same(night1.changed.map((m) => m.externalRef).sort(), ['F-1', 'F-2']);
   t.ok(night1.nextUpdatedSince);
+  t.same(
+    night1.events.map((e) => [e.type, e.subject.externalRef]),
+    [
+      ['member.created', 'F-1'],
+      ['member.created', 'F-2'],
+    ],
+    'the feed names what this night created',
+  );
 
   // During the day the programme team corrects F-1's city and employees.
   const f1 = night1.changed.find((m) => m.externalRef === 'F-1');
@@ -59,6 +67,7 @@ t.test('the example nightly sync, against the service over HTTP', async (t) => {
     ...options,
     members: [local('F-1', 'Conserverie Atlantique SA'), local('F-2', 'Pêcheries du Sud')],
     ...(night1.nextUpdatedSince ? { updatedSince: night1.nextUpdatedSince } : {}),
+    eventCursor: night1.nextEventCursor,
   });
   t.same(night2.upserts, { 'F-1': 'merged', 'F-2': 'replaced' }, 'the 428 was merged');
   const merged = (await api({ method: 'GET', url: '/v1/partners/FENIP/members/F-1' })).json();
@@ -71,5 +80,13 @@ t.test('the example nightly sync, against the service over HTTP', async (t) => {
   t.ok(
     night2.changed.some((m) => m.externalRef === 'F-1' && m.version === 3),
     'the changes feed back what this night wrote',
+  );
+  t.same(
+    night2.events.map((e) => [e.type, e.subject.externalRef]),
+    [
+      ['member.updated', 'F-1'],
+      ['member.updated', 'F-1'],
+    ],
+    "the feed, from last night's cursor: the team's correction, then the merge",
   );
 });
