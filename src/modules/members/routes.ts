@@ -269,7 +269,11 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'PUT /v1/partners/{code}/members/{externalRef} with `externalRef` required and ' +
           '`partnerCode` (required for admin keys). Rows are independent: each is answered ' +
           'in `results` as created, updated, unchanged or failed (with `errors` pointing into ' +
-          '`/members/{index}`). With `dryRun` nothing is written.',
+          '`/members/{index}`), naming its `externalRef`, `id` and `version`. A row follows the ' +
+          'If-Match rule of the PUT: with `version` it updates that version only; without, ' +
+          'only a member its credential wrote last (docs/sync.md). Any row applied (or ' +
+          '`dryRun`) → 200; none → the summary as a problem document: 409 when every failure ' +
+          'is a conflict (ICE taken, version), else 422. With `dryRun` nothing is written.',
         body: BulkRequestSchema,
         response: ImportResponses,
       },
