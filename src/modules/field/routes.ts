@@ -1,8 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ImportSummarySchema } from '../../http/import-summary.js';
 import { loadGrid } from '../grids/repository.js';
 import { GridParams } from '../grids/schemas.js';
+import { importSubmissions } from './import.js';
+import { IMPORT_BODY_LIMIT, MAX_SUBMISSIONS, SubmissionsImportSchema } from './schemas.js';
 import { xlsFormWorkbook } from './workbook.js';
 import { gridXlsForm } from './xlsform.js';
+
+const IMPORT_DESCRIPTION = [
+  `Up to ${MAX_SUBMISSIONS} Kobo or ODK Central submission records of the grid’s XLSForm (GET /v1/grids/{id}/xlsform), body up to 8 MiB; the grid must be published (else 409).`,
+  'Each record becomes a submitted assessment, scored exactly as `POST /v1/assessments` with `submit: true` (and `POST /v1/grids/{id}/evaluate` for the member’s type and products) scores the same answers.',
+  'Fields are found by their names whatever group path carries them (Kobo `group/name` keys, Central nested objects); fields of other forms and the tools’ own metadata are ignored. A blank answer is unanswered, never 0.',
+  '`member_ref` is the member’s id, ICE or externalRef, among the members the key sees (another partner’s member is “not found”); a `member_type` that differs from the member’s type fails the row.',
+  '`assessedOn` is the form’s `assessed_on`, else the day (UTC) of `_submission_time` (Kobo) or `__system.submissionDate` (Central). The assessor is `assessor_name`, else the submitter.',
+  'The submission id — Kobo `meta/rootUuid`, else `_uuid`; Central `__id` — is stored with the assessment (`submissionId`): the same submission again is `unchanged`; an edited one whose answers, date or member differ fails with the reason (a submitted assessment never changes).',
+  'Rows are independent; each failed row lists its problems with pointers into the body (`/submissions/{i}/…`). With `dryRun` nothing is written.',
+].join(' ');
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -44,5 +57,25 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('content-disposition', `attachment; filename="${file}"`)
         .send(workbook as unknown as string); // a binary string in the contract
     },
+  );
+
+  app.post(
+    '/v1/assessments/import',
+    {
+      config: { allow: ['admin', 'partner'] },
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        operationId: 'importAssessments',
+        tags: ['field collection'],
+        summary: 'Import Kobo or ODK Central submissions as scored assessments',
+        description: IMPORT_DESCRIPTION,
+        body: SubmissionsImportSchema,
+        response: { 200: ImportSummarySchema },
+      },
+    },
+    async (request) =>
+      app.db
+        .transaction()
+        .execute((trx) => importSubmissions(trx, request.principal, request.body)),
   );
 };
