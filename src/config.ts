@@ -36,6 +36,9 @@ const EnvSchema = Type.Object({
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 1000 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 0, default: 60000 }),
+  REPORT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
+  REPORT_QUEUE_LENGTH: Type.Integer({ minimum: 0, maximum: 1000, default: 4 }),
+  REPORT_QUEUE_WAIT_MS: Type.Integer({ minimum: 0, default: 10000 }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -63,6 +66,8 @@ export interface Config {
   /** Requests per window per API key (or client address); 0 disables. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  /** Reports and exports computed at once, how many may wait, and how long (docs/kpis.md). */
+  reports: { concurrency: number; queueLength: number; queueWaitMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -117,6 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     rateLimitMax: e.RATE_LIMIT_MAX,
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+    reports: {
+      concurrency: e.REPORT_CONCURRENCY,
+      queueLength: e.REPORT_QUEUE_LENGTH,
+      queueWaitMs: e.REPORT_QUEUE_WAIT_MS,
+    },
   };
 }
 

@@ -94,6 +94,26 @@ export function registerAuth(app: FastifyInstance) {
         detail: `A ${request.principal.role} key may not ${request.method} ${request.routeOptions.url}.`,
       });
     }
+    assertOwnPartnerPath(request);
+  });
+}
+
+/** Routes addressed by a partner's code: `/v1/partners/{code}/…`. */
+const PARTNER_PATH = '/v1/partners/:code/';
+
+/**
+ * A partner key may use the partner-paths of its own partner only: another partner's path is a
+ * 403 (the partner itself is public, so a 404 would pretend it does not exist).
+ */
+function assertOwnPartnerPath(request: FastifyRequest) {
+  const { role, partnerCode } = request.principal;
+  if (role !== 'partner' || !request.routeOptions.url?.startsWith(PARTNER_PATH)) return;
+  const { code } = request.params as { code?: string };
+  if (code === partnerCode) return;
+  throw new HttpProblem({
+    status: 403,
+    slug: 'forbidden',
+    detail: `A ${partnerCode} key may use the /v1/partners/${partnerCode}/… paths only.`,
   });
 }
 
@@ -116,6 +136,18 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
   if (cache.size >= KEY_CACHE_MAX) cache.clear();
   cache.set(hash, { principal, expiresAt: Date.now() + KEY_CACHE_TTL_MS });
   return principal;
+}
+
+/** A credential as written beside the data it changed: its kind, its id and its role. */
+export interface Writer {
+  changedByKind: string;
+  changedBy: string;
+  changedByRole: string;
+}
+
+/** The caller as the writer of what it changes (docs/sync.md: the If-Match rule). */
+export function writerOf(principal: Principal): Writer {
+  return { changedByKind: 'key', changedBy: principal.keyId, changedByRole: principal.role };
 }
 
 /**

@@ -98,6 +98,8 @@ function judge(
   }
   if (!expectation.roles.includes(role))
     return status === 403 ? undefined : `expected 403, got ${status}`;
+  if (caller === 'otherPartner' && expectation.partnerPath)
+    return status === 403 ? undefined : `another partner's path: expected 403, got ${status}`;
   if (caller === 'otherPartner' && expectation.owned) {
     const seen = `${status} ${res.json().type}`;
     const ifAbsent = `${absent?.statusCode} ${absent?.json().type}`;

@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { KpiValuesTable } from '../../db/tables/kpi-values.js';
+import { finiteOrNull } from '../../http/numbers.js';
 import type { Period } from '../periods/period.js';
 import type { ValueRow } from './value-rows.js';
 
@@ -17,9 +18,9 @@ export function toValueResource(v: StoredValue) {
     end: v.periodEnd,
     partnerCode: v.partnerCode,
     disaggregation: v.disaggregation,
-    value: v.value,
-    numerator: v.numerator,
-    denominator: v.denominator,
+    value: finiteOrNull(v.value),
+    numerator: finiteOrNull(v.numerator),
+    denominator: finiteOrNull(v.denominator),
     comment: v.comment,
     evidenceUrl: v.evidenceUrl,
     version: v.version,
