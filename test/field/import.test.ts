@@ -100,6 +100,8 @@ t.test('a Kobo record becomes a submitted assessment scored as evaluate scores i
     'd_legal/c_leg_tax': 'yes',
   });
   const conflict = await post({ gridId: GRID, format: 'kobo', submissions: [edited] });
+  t.equal(conflict.statusCode, 409, 'no row applied, every failure a conflict');
+  t.match(conflict.headers['content-type'], /application\/problem\+json/);
   const failed = conflict.json();
   t.equal(failed.failed, 1);
   t.match(
@@ -198,6 +200,13 @@ t.test('rows fail alone, each with its reasons; dry run writes nothing', async (
   t.match(results[6].errors, [{ message: /repeats the submission of row 0/ }]);
   const list = await api({ method: 'GET', url: `/v1/assessments?memberId=${member.id}` });
   t.equal(list.json().data.length, 0, 'dry run: nothing written');
+  const invalid = await post({
+    gridId: GRID,
+    format: 'kobo',
+    submissions: [koboRecord('COOP-17', { 'd_legal/c_leg_tax': 'maybe' })],
+  });
+  t.equal(invalid.statusCode, 422, 'no row applied, an invalid row');
+  t.match(invalid.json(), { failed: 1, results: [{ status: 'failed' }] });
 });
 
 t.test('the grid must exist and be published; reporting keys cannot import', async (t) => {

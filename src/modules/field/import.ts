@@ -18,9 +18,6 @@ import { type ReadSubmission, readSubmission, type SubmissionFormat } from './su
 
 type Db = Kysely<Database>;
 
-/** A row result; `conflict` marks a failure caused by what is stored rather than the input. */
-type Row = ImportRowResult & { conflict?: boolean };
-
 export interface ImportRequest {
   gridId: string;
   format: SubmissionFormat;
@@ -28,7 +25,7 @@ export interface ImportRequest {
   dryRun?: boolean | undefined;
 }
 
-const failed = (index: number, errors: FieldError[], conflict = false): Row => ({
+const failed = (index: number, errors: FieldError[], conflict = false): ImportRowResult => ({
   index,
   status: 'failed',
   errors: errors.map((e) => ({ pointer: e.pointer ?? '', message: e.message })),
@@ -85,7 +82,7 @@ function againRow(
   read: ReadSubmission,
   gridId: string,
   memberId: string,
-): Row {
+): ImportRowResult {
   const changes: string[] = [];
   if (existing.gridId !== gridId) changes.push('the grid');
   if (existing.memberId !== memberId) changes.push('the member');
@@ -115,7 +112,7 @@ async function importRow(
   grid: Awaited<ReturnType<typeof loadGrid>>,
   index: number,
   seen: Map<string, number>,
-): Promise<Row> {
+): Promise<ImportRowResult> {
   const base = `/submissions/${index}`;
   const read = readSubmission(
     grid.definition,
@@ -178,7 +175,7 @@ export async function importSubmissions(db: Db, principal: Principal, request: I
   }
   const names = formNames(grid.definition);
   const seen = new Map<string, number>();
-  const results: Row[] = [];
+  const results: ImportRowResult[] = [];
   for (let index = 0; index < request.submissions.length; index++) {
     results.push(await importRow(db, principal, request, names, grid, index, seen));
   }

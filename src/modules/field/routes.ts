@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ImportSummarySchema } from '../../http/import-summary.js';
+import { ImportResponses } from '../../http/import-summary.js';
 import { loadGrid } from '../grids/repository.js';
 import { GridParams } from '../grids/schemas.js';
 import { importSubmissions } from './import.js';
@@ -15,6 +15,7 @@ const IMPORT_DESCRIPTION = [
   '`assessedOn` is the form’s `assessed_on`, else the day (UTC) of `_submission_time` (Kobo) or `__system.submissionDate` (Central). The assessor is `assessor_name`, else the submitter.',
   'The submission id — Kobo `meta/rootUuid`, else `_uuid`; Central `__id` — is stored with the assessment (`submissionId`): the same submission again is `unchanged`; an edited one whose answers, date or member differ fails with the reason (a submitted assessment never changes).',
   'Rows are independent; each failed row lists its problems with pointers into the body (`/submissions/{i}/…`). With `dryRun` nothing is written.',
+  'When no row is applied (not a dry run) the summary comes as a problem: 409 when every failure is a conflict with what is stored (an edited submission, an inactive member), else 422.',
 ].join(' ');
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -70,7 +71,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Import Kobo or ODK Central submissions as scored assessments',
         description: IMPORT_DESCRIPTION,
         body: SubmissionsImportSchema,
-        response: { 200: ImportSummarySchema },
+        response: ImportResponses,
       },
     },
     async (request) =>
