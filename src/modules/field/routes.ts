@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { ImportResponses } from '../../http/import-summary.js';
+import { chosenLanguage, LangQuery } from '../../http/language.js';
 import { loadGrid } from '../grids/repository.js';
 import { GridParams } from '../grids/schemas.js';
 import { importSubmissions } from './import.js';
@@ -36,9 +38,10 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'then one group per dimension (`d_` + its code) and one question per criterion, named `c_` + its code in lower case with every run of other characters than a-z0-9 as `_` (a name taken already gets `_2`, `_3`… in grid order).',
           'Boolean, scale and choice criteria are `select_one` questions (lists `l_yes_no`, `l_scale_<L>`, `l_c_<name>`; a `_na` list adds the not-applicable choice where allowed);',
           'number criteria are `decimal` questions, preceded by a `na_…` question where N/A is allowed. `appliesTo` becomes `relevant`; knock-out criteria are `required`.',
-          '`settings.form_id` is `jahiz_<grid code>`, `settings.version` the grid version. Any status: a draft can be tried in the field before it is published.',
+          '`settings.form_id` is `jahiz_<grid code>`, `settings.version` the grid version; the form opens in the language of `lang` or `Accept-Language` (default French), which also gives `form_title`. Any status: a draft can be tried in the field before it is published.',
         ].join(' '),
         params: GridParams,
+        querystring: Type.Object({ lang: LangQuery }, { additionalProperties: false }),
         response: {
           200: {
             description: 'The XLSForm workbook',
@@ -49,8 +52,9 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const row = await loadGrid(app.db, request.params.id);
+      const language = chosenLanguage(request, request.query.lang);
       const workbook = await xlsFormWorkbook(
-        gridXlsForm({ ...row.definition, version: row.version }),
+        gridXlsForm({ ...row.definition, version: row.version }, language),
       );
       const file = `jahiz_${row.code.replace(/[^A-Za-z0-9_-]/g, '_')}_v${row.version}.xlsx`;
       return reply
