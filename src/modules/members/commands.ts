@@ -4,7 +4,9 @@ import type { MemberStatus } from '../../db/tables/members.js';
 import { uuidv7 } from '../../db/uuid.js';
 import { type Principal, writerOf } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
+import { withholdStoredResponses } from '../../http/idempotency.js';
 import { applyMergePatch } from '../../http/merge-patch.js';
+import { actorOf } from '../../http/principal.js';
 import {
   assertNoErrors,
   badRequest,
@@ -19,6 +21,7 @@ import {
   recordAuditEvent,
   redactAuditValues,
 } from '../audit/repository.js';
+import { recordEvent } from '../events/outbox.js';
 import { choosePartner, partnerCodes } from './access.js';
 import {
   documentOf,
@@ -28,6 +31,7 @@ import {
   toDocument,
   type ValidMemberInput,
 } from './document.js';
+import { type MemberAction, memberEvent } from './events.js';
 import {
   eraseContacts,
   findByExternalRef,
@@ -57,21 +61,23 @@ export function iceTaken(ice: string, existingMemberId: string) {
   return conflict(`A member with ICE ${ice} is registered already.`, { existingMemberId });
 }
 
-function audit(
+/** Records a write in the audit log and the change feed. */
+async function audit(
   db: Db,
   principal: Principal,
   row: MemberRow,
-  action: string,
+  action: MemberAction,
   changes: AuditChanges,
 ) {
-  return recordAuditEvent(db, {
-    actorKeyId: principal.keyId,
+  await recordAuditEvent(db, {
+    actor: principal,
     entity: 'member',
     entityId: row.id,
     action,
     partnerCode: row.partnerCode,
     changes,
   });
+  await recordEvent(db, memberEvent(row, action, changes, actorOf(principal)));
 }
 
 /** Refuses a document whose ICE or externalRef another member holds (409 naming it). */
@@ -209,13 +215,16 @@ export async function withdrawMember(
 }
 
 /**
- * Removes the contacts' names, e-mails and phones from the member and from its audit history;
+ * Removes the contacts' names, e-mails and phones from the member, its audit history and the
+ * idempotent responses kept about it;
  * the member's counts and other statistics stay.
  */
 export async function erasePersonalData(db: Db, principal: Principal, id: string) {
   const row = await lockMember(db, principal, id);
   const updated = await eraseContacts(db, row.id, writerOf(principal));
   await redactAuditValues(db, 'member', row.id, ['contacts']);
+  // Stored idempotent responses about the member hold copies of its contacts (docs/security.md).
+  await withholdStoredResponses(db, `/v1/members/${row.id}`);
   await audit(db, principal, updated, 'erased', {
     contactsCount: { from: row.contacts.length, to: 0 },
   });
