@@ -16,7 +16,7 @@ import { readWorkbook, type Sheet } from './xlsform-lint.js';
 
 const RUNS = {
   seed: Number(process.env.FC_SEED ?? 42),
-  numRuns: Number(process.env.FC_RUNS ?? 25),
+  numRuns: Number(process.env.FC_RUNS ?? 12),
 };
 const EN = 'label::English (en)';
 
