@@ -899,11 +899,31 @@ export interface paths {
         };
         /**
          * The grid as an XLSForm, to collect assessments offline with KoboToolbox or ODK
-         * @description An `.xlsx` workbook with the sheets `survey`, `choices` and `settings`, to upload to KoboToolbox or ODK Central (docs/field-collection.md). Labels and hints in French (the default), English and Arabic (`label::العربية (ar)`; a text without Arabic shows its French). A first group asks `member_ref` (the member’s externalRef, ICE or id), `member_type`, the products’ HS chapters when a criterion depends on them, the date and the assessor; then one group per dimension (`d_` + its code) and one question per criterion, named `c_` + its code in lower case with every run of other characters than a-z0-9 as `_` (a name taken already gets `_2`, `_3`… in grid order). Boolean, scale and choice criteria are `select_one` questions (lists `l_yes_no`, `l_scale_<L>`, `l_c_<name>`; a `_na` list adds the not-applicable choice where allowed); number criteria are `decimal` questions, preceded by a `na_…` question where N/A is allowed. `appliesTo` becomes `relevant`; knock-out criteria are `required`. `settings.form_id` is `jahiz_<grid code>`, `settings.version` the grid version. Any status: a draft can be tried in the field before it is published.
+         * @description An `.xlsx` workbook with the sheets `survey`, `choices` and `settings`, to upload to KoboToolbox or ODK Central (docs/field-collection.md). Labels and hints in French (the default), English and Arabic (`label::العربية (ar)`; a text without Arabic shows its French). A first group asks `member_ref` (the member’s externalRef, ICE or id), `member_type`, the products’ HS chapters when a criterion depends on them, the date and the assessor; then one group per dimension (`d_` + its code) and one question per criterion, named `c_` + its code in lower case with every run of other characters than a-z0-9 as `_` (a name taken already gets `_2`, `_3`… in grid order). Boolean, scale and choice criteria are `select_one` questions (lists `l_yes_no`, `l_scale_<L>`, `l_c_<name>`; a `_na` list adds the not-applicable choice where allowed); number criteria are `decimal` questions, preceded by a `na_…` question where N/A is allowed. `appliesTo` becomes `relevant`; knock-out criteria are `required`. `settings.form_id` is `jahiz_<grid code>`, `settings.version` the grid version; the form opens in the language of `lang` or `Accept-Language` (default French), which also gives `form_title`. Any status: a draft can be tried in the field before it is published.
          */
         get: operations["getGridXlsForm"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assessments/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Kobo or ODK Central submissions as scored assessments
+         * @description Up to 1000 Kobo or ODK Central submission records of the grid’s XLSForm (GET /v1/grids/{id}/xlsform), body up to 8 MiB; the grid must be published (else 409). Each record becomes a submitted assessment, scored exactly as `POST /v1/assessments` with `submit: true` (and `POST /v1/grids/{id}/evaluate` for the member’s type and products) scores the same answers. Fields are found by their names whatever group path carries them (Kobo `group/name` keys, Central nested objects); fields of other forms and the tools’ own metadata are ignored. A blank answer is unanswered, never 0. `member_ref` is the member’s id, ICE or externalRef, among the members the key sees (another partner’s member is “not found”); a `member_type` that differs from the member’s type fails the row. `assessedOn` is the form’s `assessed_on`, else the day (UTC) of `_submission_time` (Kobo) or `__system.submissionDate` (Central). The assessor is `assessor_name`, else the submitter. The submission id — Kobo `meta/rootUuid`, else `_uuid`; Central `__id` — is stored with the assessment (`submissionId`): the same submission again is `unchanged`; an edited one whose answers, date or member differ fails with the reason (a submitted assessment never changes). Rows are independent; each failed row lists its problems with pointers into the body (`/submissions/{i}/…`). With `dryRun` nothing is written. When no row is applied (not a dry run) the summary comes as a problem: 409 when every failure is a conflict with what is stored (an edited submission, an inactive member), else 422.
+         */
+        post: operations["importAssessments"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5487,6 +5507,7 @@ export interface operations {
                             score: number | null;
                             category: string | null;
                             rescoredFrom: string | null;
+                            submissionId: string | null;
                             submittedAt: string | null;
                             /** @description ETag of the draft (`"<version>"`). */
                             version: number;
@@ -5662,6 +5683,7 @@ export interface operations {
                         score: number | null;
                         category: string | null;
                         rescoredFrom: string | null;
+                        submissionId: string | null;
                         submittedAt: string | null;
                         /** @description ETag of the draft (`"<version>"`). */
                         version: number;
@@ -5800,6 +5822,7 @@ export interface operations {
                         score: number | null;
                         category: string | null;
                         rescoredFrom: string | null;
+                        submissionId: string | null;
                         submittedAt: string | null;
                         /** @description ETag of the draft (`"<version>"`). */
                         version: number;
@@ -5970,6 +5993,7 @@ export interface operations {
                         score: number | null;
                         category: string | null;
                         rescoredFrom: string | null;
+                        submissionId: string | null;
                         submittedAt: string | null;
                         /** @description ETag of the draft (`"<version>"`). */
                         version: number;
@@ -6108,6 +6132,7 @@ export interface operations {
                         score: number | null;
                         category: string | null;
                         rescoredFrom: string | null;
+                        submissionId: string | null;
                         submittedAt: string | null;
                         /** @description ETag of the draft (`"<version>"`). */
                         version: number;
@@ -6256,6 +6281,7 @@ export interface operations {
                         score: number | null;
                         category: string | null;
                         rescoredFrom: string | null;
+                        submissionId: string | null;
                         submittedAt: string | null;
                         /** @description ETag of the draft (`"<version>"`). */
                         version: number;
@@ -6771,7 +6797,10 @@ export interface operations {
     };
     getGridXlsForm: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Language of the texts: `fr`, `en` or `ar`. Default: from `Accept-Language`, else `fr`. */
+                lang?: "fr" | "en" | "ar";
+            };
             header?: never;
             path: {
                 id: string;
@@ -6787,6 +6816,86 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importAssessments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The published grid whose XLSForm collected the submissions.
+                     */
+                    gridId: string;
+                    /** @description `kobo`: records of KoboToolbox API v2 (`results` of `/api/v2/assets/{uid}/data/`); `odk`: records of ODK Central OData (`value` of `…/forms/{id}.svc/Submissions`). */
+                    format: "kobo" | "odk";
+                    /** @description Up to 1000 submission records, as the tool returns them. */
+                    submissions: {
+                        [key: string]: unknown;
+                    }[];
+                    /**
+                     * @description Check and classify, write nothing.
+                     * @default false
+                     */
+                    dryRun?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportSummary"];
+                };
+            };
+            /** @description No row was applied and every failure is a conflict with what is stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ImportProblem"];
+                };
+            };
+            /** @description No row was applied and some row is invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ImportProblem"];
                 };
             };
             /** @description The request was refused; see `detail` and `errors`. */

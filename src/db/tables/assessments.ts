@@ -26,6 +26,8 @@ export interface AssessmentsTable {
   /** The assessment this one re-scores on another version of the same grid. */
   rescoredFrom: string | null;
   submittedAt: string | null;
+  /** The Kobo or ODK Central submission it was imported from (`kobo:…`, `odk:…`). */
+  submissionId: ColumnType<string | null, string | null | undefined, never>;
   version: Generated<number>;
   createdAt: ColumnType<string, never, never>;
   updatedAt: ColumnType<string, never, string>;

@@ -84,7 +84,7 @@ function assertOpen(grid: GridRow) {
   }
 }
 
-function assessedOnErrors(assessedOn: string): FieldError[] {
+export function assessedOnErrors(assessedOn: string): FieldError[] {
   if (assessedOn > today()) return [{ pointer: '/assessedOn', message: 'is in the future' }];
   if (assessedOn < EARLIEST_ASSESSMENT) {
     return [{ pointer: '/assessedOn', message: `must be ${EARLIEST_ASSESSMENT} or later` }];
@@ -144,7 +144,13 @@ async function submitDraft(
   return result;
 }
 
-export async function createAssessment(db: Db, principal: Principal, body: NewAssessment) {
+/** `submissionId`: the Kobo or ODK submission it comes from (docs/field-collection.md). */
+export async function createAssessment(
+  db: Db,
+  principal: Principal,
+  body: NewAssessment,
+  submissionId?: string,
+) {
   const member = await lockVisibleMember(db, scopeOf(principal), body.memberId);
   const grid = await loadGrid(db, body.gridId);
   assertValidContent(grid, body.assessedOn, body.answers);
@@ -158,6 +164,7 @@ export async function createAssessment(db: Db, principal: Principal, body: NewAs
     assessedOn: body.assessedOn,
     assessor: body.assessor,
     answers: body.answers,
+    ...(submissionId === undefined ? {} : { submissionId }),
   });
   const draft = (await findAssessment(db, id, null)) as AssessmentRow;
   await audit(

@@ -30,6 +30,7 @@ export function toAssessment(row: AssessmentRow): Assessment {
     score: row.score,
     category: row.category,
     rescoredFrom: row.rescoredFrom,
+    submissionId: row.submissionId,
     submittedAt: row.submittedAt,
     version: row.version,
     createdAt: row.createdAt,
@@ -89,6 +90,7 @@ export interface NewAssessmentRow {
   assessor: AssessorDoc;
   answers: Answer[];
   rescoredFrom?: string;
+  submissionId?: string;
 }
 
 export async function insertAssessment(db: Db, a: NewAssessmentRow) {
@@ -107,6 +109,7 @@ export async function insertAssessment(db: Db, a: NewAssessmentRow) {
       score: null,
       category: null,
       rescoredFrom: a.rescoredFrom ?? null,
+      submissionId: a.submissionId ?? null,
       submittedAt: null,
     })
     .returning('id')

@@ -80,6 +80,12 @@ export const AssessmentSchema = Type.Object(
     score: orNull(Type.Number({ description: 'result.score, unrounded.' })),
     category: orNull(Type.String({ description: 'result.category.' })),
     rescoredFrom: orNull(uuid),
+    submissionId: orNull(
+      Type.String({
+        description:
+          'The Kobo (`kobo:<meta/rootUuid>`) or ODK Central (`odk:<__id>`) submission it was imported from; null when typed.',
+      }),
+    ),
     submittedAt: orNull(timestamp),
     version: Type.Integer({ description: 'ETag of the draft (`"<version>"`).' }),
     createdAt: timestamp,

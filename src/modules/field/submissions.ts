@@ -12,6 +12,7 @@
  * or null) answer is unanswered, never zero.
  */
 import type { FieldError } from '../../http/problem.js';
+import { assessedOnErrors } from '../assessments/commands.js';
 import type { Criterion, GridDefinition, MemberType } from '../grids/definition.js';
 import { MEMBER_TYPES } from '../grids/definition.js';
 import { type Answer, validateAnswers } from '../grids/scoring.js';
@@ -35,6 +36,8 @@ export interface ReadSubmission {
   assessor: { name: string; organisation?: string } | undefined;
   answers: Answer[];
   errors: FieldError[];
+  /** Where `member_ref` is in the request body (for problems with the member it names). */
+  memberRefPointer: string;
 }
 
 const escapePointer = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -115,9 +118,13 @@ function assessedOnOf(
 ) {
   if (form !== undefined && !isBlank(form.value)) {
     const day = typeof form.value === 'string' ? form.value.trim().slice(0, 10) : '';
-    if (DATE.test(day) && isCalendarDate(day)) return day;
-    errors.push({ pointer: form.pointer, message: 'must be a date YYYY-MM-DD' });
-    return undefined;
+    if (!DATE.test(day) || !isCalendarDate(day)) {
+      errors.push({ pointer: form.pointer, message: 'must be a date YYYY-MM-DD' });
+      return undefined;
+    }
+    const problems = assessedOnErrors(day);
+    errors.push(...problems.map((p) => ({ pointer: form.pointer, message: p.message })));
+    return problems.length === 0 ? day : undefined;
   }
   if (submittedAt !== undefined) {
     // Kobo writes UTC without an offset; Central writes an offset (usually Z).
@@ -266,6 +273,7 @@ export function readSubmission(
       ...{ submissionId: undefined, memberRef: undefined, memberType: undefined },
       ...{ assessedOn: undefined, assessor: undefined, answers: [] },
       errors: [{ pointer: base, message: 'must be an object (one submission record)' }],
+      memberRefPointer: base,
     };
   }
   const wanted = new Set<string>([...Object.values(FIXED), ...names.byQuestion.keys()]);
@@ -319,5 +327,6 @@ export function readSubmission(
         : { name: name.slice(0, 200), ...(organisation ? { organisation } : {}) },
     answers,
     errors,
+    memberRefPointer: fields.get(FIXED.memberRef)?.pointer ?? base,
   };
 }

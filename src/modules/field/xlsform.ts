@@ -3,6 +3,8 @@
  * be written as a workbook. Pure: no I/O. The form's shape is described in
  * docs/field-collection.md; the names come from form-names.ts, shared with the import.
  */
+
+import { type Language, textIn } from '../../http/language.js';
 import type { AppliesTo, Criterion, GridDefinition, Multilingual } from '../grids/definition.js';
 import { MEMBER_TYPES } from '../grids/definition.js';
 import {
@@ -14,13 +16,12 @@ import {
   SHARED_LISTS,
 } from './form-names.js';
 
-/** The form's languages, as XLSForm column suffixes `label::<name>`; French is the default. */
-export const FORM_LANGUAGES = [
+/** The form's languages, as XLSForm column suffixes `label::<name>`. */
+export const FORM_LANGUAGES: readonly { key: Language; name: string }[] = [
   { key: 'fr', name: 'Français (fr)' },
   { key: 'en', name: 'English (en)' },
   { key: 'ar', name: 'العربية (ar)' },
-] as const;
-type Language = (typeof FORM_LANGUAGES)[number]['key'];
+];
 type Text = Record<Language, string>;
 
 export type Row = Record<string, string>;
@@ -301,7 +302,11 @@ function choiceRows(names: FormNames, chapters: string[]): Row[] {
   return rows;
 }
 
-export function gridXlsForm(grid: GridDefinition & { version: number }): XlsForm {
+/** `language`: the form's default language and the language of its title. */
+export function gridXlsForm(
+  grid: GridDefinition & { version: number },
+  language: Language = 'fr',
+): XlsForm {
   const names = formNames(grid);
   const chapters = gridChapters(grid);
   const survey = identityRows(chapters);
@@ -321,10 +326,10 @@ export function gridXlsForm(grid: GridDefinition & { version: number }): XlsForm
     choices: choiceRows(names, chapters),
     settings: [
       {
-        form_title: grid.title.fr,
+        form_title: textIn(grid.title, language),
         form_id: `jahiz_${grid.code}`,
         version: String(grid.version),
-        default_language: FORM_LANGUAGES[0].name,
+        default_language: FORM_LANGUAGES.find((l) => l.key === language)!.name,
         instance_name: `concat(${ref(FIXED.memberRef)}, ' ', ${ref(FIXED.assessedOn)})`,
       },
     ],
