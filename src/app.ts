@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle, Db } from './db/database.js';
 import { registerAuth } from './http/auth.js';
 import { answerFrameworkError, registerErrorHandling } from './http/errors.js';
+import { registerConditionalGet } from './http/etag.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerMergePatch } from './http/merge-patch.js';
 import { registerMetrics } from './http/metrics.js';
@@ -78,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBodyDepthLimit(app);
   await registerRateLimit(app);
   registerIdempotency(app);
+  registerConditionalGet(app);
   await registerOpenApi(app);
   await registerMetrics(app);
 

@@ -97,6 +97,26 @@ export function registerAuth(app: FastifyInstance) {
         detail: `${caller} may not ${request.method} ${request.routeOptions.url}.`,
       });
     }
+    assertOwnPartnerPath(request);
+  });
+}
+
+/** Routes addressed by a partner's code: `/v1/partners/{code}/…`. */
+const PARTNER_PATH = '/v1/partners/:code/';
+
+/**
+ * A partner key may use the partner-paths of its own partner only: another partner's path is a
+ * 403 (the partner itself is public, so a 404 would pretend it does not exist).
+ */
+function assertOwnPartnerPath(request: FastifyRequest) {
+  const { kind, role, partnerCode } = request.principal;
+  if (role !== 'partner' || !request.routeOptions.url?.startsWith(PARTNER_PATH)) return;
+  const { code } = request.params as { code?: string };
+  if (code === partnerCode) return;
+  throw new HttpProblem({
+    status: 403,
+    slug: 'forbidden',
+    detail: `A ${partnerCode} ${kind} may use the /v1/partners/${partnerCode}/… paths only.`,
   });
 }
 
@@ -142,6 +162,18 @@ async function authenticatePerson(people: PersonVerifier, token: string): Promis
     if (error instanceof RejectedToken) throw unauthorized(error.message, 'invalid_token');
     throw error;
   }
+}
+
+/** A credential as written beside the data it changed: its kind, its id and its role. */
+export interface Writer {
+  changedByKind: string;
+  changedBy: string;
+  changedByRole: string;
+}
+
+/** The caller as the writer of what it changes (docs/sync.md: the If-Match rule). */
+export function writerOf(principal: Principal): Writer {
+  return { changedByKind: principal.kind, changedBy: principal.id, changedByRole: principal.role };
 }
 
 /**

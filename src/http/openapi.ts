@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
+import { components, ref } from './components.js';
 import { ProblemSchema } from './problem.js';
 
 const DESCRIPTION = [
@@ -21,7 +22,7 @@ const DESCRIPTION = [
 
 const problemResponse = (description: string) => ({
   description,
-  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+  content: { 'application/problem+json': { schema: ref(ProblemSchema) } },
 });
 
 /**
@@ -50,7 +51,7 @@ function documentProblems(route: RouteOptions) {
 
 /** Generates the OpenAPI 3.1 document from the route schemas and serves it with a docs page. */
 export async function registerOpenApi(app: FastifyInstance) {
-  app.addSchema(ProblemSchema);
+  for (const schema of components()) app.addSchema(schema);
   app.addHook('onRoute', documentProblems);
   await app.register(swagger, {
     openapi: {
@@ -62,7 +63,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
         contact: { name: 'ASMEX programme team' },
       },
-      servers: [{ url: 'http://localhost:8080', description: 'Local instance' }],
+      servers: [{ url: '/', description: 'The instance serving this document' }],
       components: {
         securitySchemes: {
           apiKey: {

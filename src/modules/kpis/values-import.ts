@@ -54,7 +54,7 @@ export async function importValues(
   const firstIndexOf = new Map<string, number>();
   inputs.forEach((input, index) => {
     const at = `/values/${index}`;
-    const { row, errors } = checkValueRow(input, at, context);
+    const { row, errors, conflict } = checkValueRow(input, at, context);
     const key = row && valueKey({ ...row, period: row.period.code });
     const first = key === undefined ? undefined : firstIndexOf.get(key);
     if (!row || key === undefined || first !== undefined) {
@@ -62,7 +62,12 @@ export async function importValues(
         pointer: at,
         message: `repeats the KPI, period, partner and disaggregation of /values/${first}`,
       };
-      results[index] = { index, status: 'failed', errors: row ? [duplicate] : errors };
+      results[index] = {
+        index,
+        status: 'failed',
+        errors: row ? [duplicate] : errors,
+        ...(conflict ? { conflict } : {}),
+      };
       return;
     }
     firstIndexOf.set(key, index);
