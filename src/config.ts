@@ -4,13 +4,27 @@ import { type Static, Type } from 'typebox';
 /** Comma-separated origins (`https://app.example.org`), no paths; empty allows none. */
 const ORIGIN_LIST = '^(https?://[^/,\\s]+(\\s*,\\s*https?://[^/,\\s]+)*)?$';
 
+/** An operator-chosen admin key must be long and varied enough not to be guessed (docs/security.md). */
+export const ADMIN_KEY_MIN_LENGTH = 32;
+export const ADMIN_KEY_MIN_DISTINCT = 10;
+
+/** Variables whose values are never repeated in an error message. */
+const SECRETS = new Set(['JAHIZ_ADMIN_KEY']);
+
 /** Environment variables the service reads, with their defaults (api.md → Operations). */
 const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   JAHIZ_DATA_DIR: Type.String({ minLength: 1, default: './data' }),
-  JAHIZ_ADMIN_KEY: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
+  // Only characters a Bearer token may carry; length and variety checked in adminKeyProblem.
+  JAHIZ_ADMIN_KEY: Type.Optional(
+    Type.String({
+      minLength: ADMIN_KEY_MIN_LENGTH,
+      maxLength: 200,
+      pattern: '^[A-Za-z0-9._~+/=-]*$',
+    }),
+  ),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     default: 'info',
   }),
@@ -45,6 +59,12 @@ const EnvSchema = Type.Object({
   REPORT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
   REPORT_QUEUE_LENGTH: Type.Integer({ minimum: 0, maximum: 1000, default: 4 }),
   REPORT_QUEUE_WAIT_MS: Type.Integer({ minimum: 0, default: 10000 }),
+  AUTH_FAILURE_LIMIT: Type.Integer({ minimum: 0, default: 20 }),
+  AUTH_FAILURE_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60000 }),
+  TRUST_PROXY: Type.String({
+    pattern: '^([0-9a-fA-F.:/, ]*[.:][0-9a-fA-F.:/, ]*)?$|^true$',
+    default: '',
+  }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -72,6 +92,14 @@ export interface Config {
   /** Requests per window per API key (or client address); 0 disables. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  /** Failed authentications per client address per window; beyond, 429. 0 disables. */
+  authFailureLimit: number;
+  authFailureWindowMs: number;
+  /**
+   * Proxies whose `X-Forwarded-For` names the client (Fastify's trustProxy): false, true (any),
+   * or addresses and CIDR blocks.
+   */
+  trustProxy: boolean | string;
   /** People's access tokens (docs/people.md); undefined: only API keys are accepted. */
   oidc: OidcConfig | undefined;
   /** Reports and exports computed at once, how many may wait, and how long (docs/kpis.md). */
@@ -108,16 +136,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const e of validateEnv.errors ?? []) {
       const name = e.instancePath.slice(1);
       if (!problems.has(name)) {
-        problems.set(
-          name,
-          `${name} ${e.message ?? 'is invalid'} (got ${JSON.stringify(env[name])})`,
-        );
+        const value = env[name];
+        const got = SECRETS.has(name)
+          ? `a value of length ${value?.length}`
+          : JSON.stringify(value);
+        problems.set(name, `${name} ${e.message ?? 'is invalid'} (got ${got})`);
       }
     }
     throw new ConfigError(`invalid configuration: ${[...problems.values()].join('; ')}`);
   }
   const e = raw as Env;
   const oidc = oidcConfig(e);
+  const keyProblem = e.JAHIZ_ADMIN_KEY && adminKeyProblem(e.JAHIZ_ADMIN_KEY);
+  if (keyProblem) throw new ConfigError(`invalid configuration: JAHIZ_ADMIN_KEY ${keyProblem}`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -143,6 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     rateLimitMax: e.RATE_LIMIT_MAX,
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+    authFailureLimit: e.AUTH_FAILURE_LIMIT,
+    authFailureWindowMs: e.AUTH_FAILURE_WINDOW_MS,
+    trustProxy: trustProxyOf(e.TRUST_PROXY),
     oidc,
     reports: {
       concurrency: e.REPORT_CONCURRENCY,
@@ -178,6 +212,26 @@ function oidcConfig(e: Env): OidcConfig | undefined {
     clockToleranceS: e.OIDC_CLOCK_TOLERANCE_S,
     jwksCooldownMs: e.OIDC_JWKS_COOLDOWN_MS,
   };
+}
+
+function trustProxyOf(value: string): boolean | string {
+  if (value === '') return false;
+  return value === 'true' ? true : value;
+}
+
+/**
+ * Why a key is too weak to be an admin key, or undefined. Never quotes the key: the message is
+ * printed.
+ */
+export function adminKeyProblem(key: string): string | undefined {
+  const distinct = new Set(key).size;
+  if (distinct < ADMIN_KEY_MIN_DISTINCT) {
+    return (
+      `has ${distinct} distinct characters; at least ${ADMIN_KEY_MIN_DISTINCT} are required ` +
+      '(use a random key, e.g. `openssl rand -base64 32`)'
+    );
+  }
+  return undefined;
 }
 
 /** Names of every variable the service reads (compose and docs are tested against it). */

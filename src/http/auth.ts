@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role } from '../db/tables/api-keys.js';
 import { hashKey } from '../modules/api-keys/keys.js';
 import { findActiveKey } from '../modules/api-keys/repository.js';
+import { authFailureGuard } from './auth-failures.js';
 import { looksLikeJwt, type PersonVerifier, personVerifier, RejectedToken } from './people.js';
 import type { Principal } from './principal.js';
 import { HttpProblem } from './problem.js';
@@ -84,10 +85,20 @@ export function registerAuth(app: FastifyInstance) {
     }
   });
 
+  const failures = authFailureGuard(app);
   app.addHook('onRequest', async (request) => {
     const allow = request.routeOptions.config.allow;
     if (!allow) return;
-    request.principal = await authenticate(app, request, people);
+    failures.refuseIfLimited(request);
+    try {
+      request.principal = await authenticate(app, request, people);
+    } catch (error) {
+      // A credential that was sent and refused is a guess; a request without one is not.
+      if (request.headers.authorization !== undefined && (error as HttpProblem).status === 401) {
+        failures.recordFailure(request);
+      }
+      throw error;
+    }
     const { kind, role } = request.principal;
     if (!allow.includes(role)) {
       const caller = kind === 'key' ? `A ${role} key` : `A person with the ${role} role`;
@@ -109,14 +120,14 @@ const PARTNER_PATH = '/v1/partners/:code/';
  * 403 (the partner itself is public, so a 404 would pretend it does not exist).
  */
 function assertOwnPartnerPath(request: FastifyRequest) {
-  const { kind, role, partnerCode } = request.principal;
+  const { role, partnerCode } = request.principal;
   if (role !== 'partner' || !request.routeOptions.url?.startsWith(PARTNER_PATH)) return;
   const { code } = request.params as { code?: string };
   if (code === partnerCode) return;
   throw new HttpProblem({
     status: 403,
     slug: 'forbidden',
-    detail: `A ${partnerCode} ${kind} may use the /v1/partners/${partnerCode}/… paths only.`,
+    detail: `A ${partnerCode} key may use the /v1/partners/${partnerCode}/… paths only.`,
   });
 }
 
@@ -155,15 +166,6 @@ async function authenticate(
   return principal;
 }
 
-async function authenticatePerson(people: PersonVerifier, token: string): Promise<Principal> {
-  try {
-    return await people.verify(token);
-  } catch (error) {
-    if (error instanceof RejectedToken) throw unauthorized(error.message, 'invalid_token');
-    throw error;
-  }
-}
-
 /** A credential as written beside the data it changed: its kind, its id and its role. */
 export interface Writer {
   changedByKind: string;
@@ -174,6 +176,15 @@ export interface Writer {
 /** The caller as the writer of what it changes (docs/sync.md: the If-Match rule). */
 export function writerOf(principal: Principal): Writer {
   return { changedByKind: principal.kind, changedBy: principal.id, changedByRole: principal.role };
+}
+
+async function authenticatePerson(people: PersonVerifier, token: string): Promise<Principal> {
+  try {
+    return await people.verify(token);
+  } catch (error) {
+    if (error instanceof RejectedToken) throw unauthorized(error.message, 'invalid_token');
+    throw error;
+  }
 }
 
 /**

@@ -126,10 +126,9 @@ function judge(
   }
   if (!expectation.roles.includes(role))
     return status === 403 ? undefined : `expected 403, got ${status}`;
-  const other = asKeyCaller(caller) === 'otherPartner';
-  if (other && expectation.partnerPath)
+  if (asKeyCaller(caller) === 'otherPartner' && expectation.partnerPath)
     return status === 403 ? undefined : `another partner's path: expected 403, got ${status}`;
-  if (other && expectation.owned) {
+  if (asKeyCaller(caller) === 'otherPartner' && expectation.owned) {
     const seen = `${status} ${res.json().type}`;
     const ifAbsent = `${absent?.statusCode} ${absent?.json().type}`;
     if (status !== 404) return `another partner's object: expected 404, got ${seen}`;

@@ -16,6 +16,10 @@ export interface IdempotencyKeysTable {
   responseStatus: number | null;
   responseHeaders: ColumnType<StoredHeaders | null, string | null, string | null>;
   responseBody: string | null;
+  /** The resource the response is about: its Location, else the request path. */
+  subject: string | null;
+  /** Why a completed record keeps no body (docs/security.md). */
+  responseWithheld: 'personal-data-erased' | 'too-large' | null;
   createdAt: ColumnType<string, never, never>;
   expiresAt: ColumnType<string, string, string>;
   /** A running entry not finished by then is taken as abandoned and may be taken over. */

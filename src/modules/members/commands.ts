@@ -4,6 +4,7 @@ import type { MemberStatus } from '../../db/tables/members.js';
 import { uuidv7 } from '../../db/uuid.js';
 import { type Principal, writerOf } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
+import { withholdStoredResponses } from '../../http/idempotency.js';
 import { applyMergePatch } from '../../http/merge-patch.js';
 import {
   assertNoErrors,
@@ -209,13 +210,16 @@ export async function withdrawMember(
 }
 
 /**
- * Removes the contacts' names, e-mails and phones from the member and from its audit history;
+ * Removes the contacts' names, e-mails and phones from the member, its audit history and the
+ * idempotent responses kept about it;
  * the member's counts and other statistics stay.
  */
 export async function erasePersonalData(db: Db, principal: Principal, id: string) {
   const row = await lockMember(db, principal, id);
   const updated = await eraseContacts(db, row.id, writerOf(principal));
   await redactAuditValues(db, 'member', row.id, ['contacts']);
+  // Stored idempotent responses about the member hold copies of its contacts (docs/security.md).
+  await withholdStoredResponses(db, `/v1/members/${row.id}`);
   await audit(db, principal, updated, 'erased', {
     contactsCount: { from: row.contacts.length, to: 0 },
   });

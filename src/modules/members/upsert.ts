@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { uuidv7 } from '../../db/uuid.js';
-import { type Principal, type Writer, writerOf } from '../../http/auth.js';
+import { type Writer, writerOf } from '../../http/auth.js';
+import { actorOf, type Principal } from '../../http/principal.js';
 import type { FieldError } from '../../http/problem.js';
 import {
   type AuditChanges,
@@ -190,7 +191,7 @@ export async function applyUpserts(
     const { id, partnerCode, inserted, version } = w;
     outcomes.set(plan, { id, created: inserted, version, row: w.row });
     events.push({
-      actor: principal,
+      actor: actorOf(principal),
       entity: 'member',
       entityId: id,
       action: inserted ? 'created' : 'updated',
