@@ -19,6 +19,8 @@ import { activityRoutes } from './modules/activities/routes.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { assessmentRoutes } from './modules/assessments/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { registerEventRetention } from './modules/events/retention.js';
+import { eventRoutes } from './modules/events/routes.js';
 import { fieldRoutes } from './modules/field/routes.js';
 import { gridRoutes } from './modules/grids/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
@@ -29,6 +31,8 @@ import { partnerRoutes } from './modules/partners/routes.js';
 import { peopleRoutes } from './modules/people/routes.js';
 import { periodRoutes } from './modules/periods/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
+import { webhookRoutes } from './modules/webhooks/routes.js';
+import { registerWebhookWorker } from './modules/webhooks/worker.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -99,5 +103,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(gridRoutes);
   await app.register(assessmentRoutes);
   await app.register(fieldRoutes);
+  await app.register(eventRoutes);
+  registerEventRetention(app);
+  await app.register(webhookRoutes);
+  registerWebhookWorker(app);
   return app;
 }

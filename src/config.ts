@@ -65,6 +65,13 @@ const EnvSchema = Type.Object({
     pattern: '^([0-9a-fA-F.:/, ]*[.:][0-9a-fA-F.:/, ]*)?$|^true$',
     default: '',
   }),
+  EVENTS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36500, default: 90 }),
+  WEBHOOK_WORKER: Type.Boolean({ default: true }),
+  WEBHOOK_POLL_MS: Type.Integer({ minimum: 10, default: 1000 }),
+  WEBHOOK_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000 }),
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 1, default: 5000 }),
+  WEBHOOK_ALLOW_INSECURE_URLS: Type.Boolean({ default: false }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -92,6 +99,22 @@ export interface Config {
   /** Requests per window per API key (or client address); 0 disables. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  /** Days the change feed keeps an event; older ones are purged (docs/events-and-webhooks.md). */
+  eventsRetentionDays: number;
+  webhooks: {
+    /** Whether this instance delivers webhooks (and purges old events) while it listens. */
+    worker: boolean;
+    /** How often an idle worker looks for due deliveries. */
+    pollMs: number;
+    /** Deliveries one instance sends at a time. */
+    concurrency: number;
+    /** The longest one delivery may take, connection and answer included. */
+    timeoutMs: number;
+    /** Scales the retry schedule (5000: about 3 days over 11 attempts). */
+    retryBaseMs: number;
+    /** Development and tests only: also http, loopback and private addresses. */
+    allowInsecureUrls: boolean;
+  };
   /** Failed authentications per client address per window; beyond, 429. 0 disables. */
   authFailureLimit: number;
   authFailureWindowMs: number;
@@ -174,6 +197,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     rateLimitMax: e.RATE_LIMIT_MAX,
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+    eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
+    webhooks: {
+      worker: e.WEBHOOK_WORKER,
+      pollMs: e.WEBHOOK_POLL_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      allowInsecureUrls: e.WEBHOOK_ALLOW_INSECURE_URLS,
+    },
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
     authFailureWindowMs: e.AUTH_FAILURE_WINDOW_MS,
     trustProxy: trustProxyOf(e.TRUST_PROXY),

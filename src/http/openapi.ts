@@ -97,6 +97,8 @@ export async function registerOpenApi(app: FastifyInstance) {
           name: 'field collection',
           description: 'Grids as XLSForms for KoboToolbox and ODK; their submissions imported',
         },
+        { name: 'events', description: 'The change feed: what jahiz wrote or decided, in order' },
+        { name: 'webhooks', description: 'Events pushed to subscribers (Standard Webhooks)' },
       ],
     },
     transform: documentDefaults,

@@ -94,4 +94,16 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   patchAssessment: OWNED,
   submitAssessment: OWNED,
   rescoreAssessment: ADMIN,
+
+  // Scoped per role in the handler (docs/events-and-webhooks.md).
+  listEvents: EVERYONE,
+  // api.md: "admin; partner keys for their own events".
+  createWebhook: PARTNER_DATA,
+  listWebhooks: PARTNER_DATA,
+  getWebhook: OWNED,
+  patchWebhook: OWNED,
+  deleteWebhook: OWNED,
+  rotateWebhookSecret: OWNED,
+  listWebhookDeliveries: OWNED,
+  retryWebhookDelivery: OWNED,
 };

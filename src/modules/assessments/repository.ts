@@ -191,7 +191,10 @@ export async function submittedHistory(db: Db, memberId: string) {
  * the later submission). Recomputed rather than compared, so a late submission of an older
  * assessment leaves the current one in place. Call with the member row locked.
  */
-export async function refreshReadiness(db: Db, memberId: string): Promise<void> {
+export async function refreshReadiness(
+  db: Db,
+  memberId: string,
+): Promise<{ id: string; category: string | null } | undefined> {
   const latest = await db
     .selectFrom('assessments')
     .select(['id', 'category', 'assessedOn'])
@@ -217,4 +220,5 @@ export async function refreshReadiness(db: Db, memberId: string): Promise<void> 
     })
     .where('id', '=', memberId)
     .execute();
+  return latest;
 }

@@ -4,6 +4,7 @@ import { uuidv7 } from '../../db/uuid.js';
 import type { Principal } from '../../http/auth.js';
 import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
 import { type AuditEventInput, diffChanges, recordAuditEvents } from '../audit/repository.js';
+import { changedFields, type EventInput, recordEvents } from '../events/outbox.js';
 import { loadLocks } from '../periods/locks.js';
 import { findKpis, partnerCodes } from './repository.js';
 import type { ValueInput } from './schemas.js';
@@ -83,6 +84,7 @@ export async function importValues(
   }
   const writes: (ValueRow & { id: string })[] = [];
   const events: AuditEventInput[] = [];
+  const feed: EventInput[] = [];
   for (const { index, row } of valid) {
     const before = existing.get(valueKey({ ...row, period: row.period.code }));
     const changes = diffChanges(before ? amountOf(before) : {}, amountOf(row));
@@ -97,6 +99,19 @@ export async function importValues(
       ...(dryRun && !before ? {} : { id }),
     };
     writes.push({ ...row, id });
+    feed.push({
+      type: 'kpi-value.recorded',
+      partnerCode: row.partnerCode,
+      subject: { kind: 'kpiValue', id },
+      data: {
+        kpi: row.kpiCode,
+        period: row.period.code,
+        disaggregation: row.disaggregation,
+        created: !before,
+        changedFields: changedFields(changes),
+      },
+      actor: principal,
+    });
     events.push({
       actor: principal,
       entity: 'kpiValue',
@@ -117,6 +132,7 @@ export async function importValues(
   if (!dryRun) {
     await upsertValues(db, writes, principal.id);
     await recordAuditEvents(db, events);
+    await recordEvents(db, feed);
   }
   return summariseImport(results, dryRun);
 }

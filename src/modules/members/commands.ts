@@ -6,6 +6,7 @@ import { type Principal, writerOf } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
 import { withholdStoredResponses } from '../../http/idempotency.js';
 import { applyMergePatch } from '../../http/merge-patch.js';
+import { actorOf } from '../../http/principal.js';
 import {
   assertNoErrors,
   badRequest,
@@ -20,6 +21,7 @@ import {
   recordAuditEvent,
   redactAuditValues,
 } from '../audit/repository.js';
+import { recordEvent } from '../events/outbox.js';
 import { choosePartner, partnerCodes } from './access.js';
 import {
   documentOf,
@@ -29,6 +31,7 @@ import {
   toDocument,
   type ValidMemberInput,
 } from './document.js';
+import { type MemberAction, memberEvent } from './events.js';
 import {
   eraseContacts,
   findByExternalRef,
@@ -58,14 +61,15 @@ export function iceTaken(ice: string, existingMemberId: string) {
   return conflict(`A member with ICE ${ice} is registered already.`, { existingMemberId });
 }
 
-function audit(
+/** Records a write in the audit log and the change feed. */
+async function audit(
   db: Db,
   principal: Principal,
   row: MemberRow,
-  action: string,
+  action: MemberAction,
   changes: AuditChanges,
 ) {
-  return recordAuditEvent(db, {
+  await recordAuditEvent(db, {
     actor: principal,
     entity: 'member',
     entityId: row.id,
@@ -73,6 +77,7 @@ function audit(
     partnerCode: row.partnerCode,
     changes,
   });
+  await recordEvent(db, memberEvent(row, action, changes, actorOf(principal)));
 }
 
 /** Refuses a document whose ICE or externalRef another member holds (409 naming it). */

@@ -11,6 +11,7 @@ import {
   diffChanges,
   recordAuditEvents,
 } from '../audit/repository.js';
+import { type EventInput, recordEvents } from '../events/outbox.js';
 import {
   asStored,
   documentOf,
@@ -20,6 +21,7 @@ import {
   toDocument,
   type ValidMemberInput,
 } from './document.js';
+import { memberEvent } from './events.js';
 import { upsertMemberKeys, upsertMembers, type WrittenMember } from './repository.js';
 import { today } from './validation.js';
 
@@ -185,20 +187,19 @@ export async function applyUpserts(
     : await upsertMemberKeys(db, members);
   const byPair = new Map(written.map((w) => [pairKey(w.partnerCode, w.externalRef ?? ''), w]));
   const events: AuditEventInput[] = [];
+  const feed: EventInput[] = [];
+  const actor = actorOf(principal);
   for (const plan of writes) {
     const w = byPair.get(pairKey(plan.row.partnerCode, plan.doc.externalRef ?? ''));
     if (!w) throw new Error('the upsert did not return a written row');
     const { id, partnerCode, inserted, version } = w;
     outcomes.set(plan, { id, created: inserted, version, row: w.row });
-    events.push({
-      actor: actorOf(principal),
-      entity: 'member',
-      entityId: id,
-      action: inserted ? 'created' : 'updated',
-      partnerCode,
-      changes: plan.kind === 'updated' ? plan.changes : creationChanges(plan.doc),
-    });
+    const action = inserted ? 'created' : 'updated';
+    const changes = plan.kind === 'updated' ? plan.changes : creationChanges(plan.doc);
+    events.push({ actor, entity: 'member', entityId: id, action, partnerCode, changes });
+    feed.push(memberEvent(w, action, changes, actor));
   }
   await recordAuditEvents(db, events);
+  await recordEvents(db, feed);
   return outcomes;
 }

@@ -4,6 +4,8 @@ import { partnerScope } from '../../http/auth.js';
 import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { badRequest, notFound } from '../../http/problem.js';
 import { recordAuditEvent } from '../audit/repository.js';
+import { recordEvent } from '../events/outbox.js';
+import { periodEvent } from '../events/programme-events.js';
 import { findPartner } from '../partners/repository.js';
 import { freezeFigures } from '../reports/frozen.js';
 import { listLocks, lockPeriod, type PeriodLock, unlockPeriod } from './locks.js';
@@ -81,6 +83,7 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
               partnerCode,
               changes: { period: { to: period.code }, partnerCode: { to: partnerCode } },
             });
+            await recordEvent(trx, periodEvent('period.locked', locked.lock, request.principal));
             if (partnerCode === null) {
               const frozenAt = await freezeFigures(
                 trx,
@@ -128,6 +131,7 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
             partnerCode,
             changes: { period: { from: lock.period }, partnerCode: { from: partnerCode } },
           });
+          await recordEvent(trx, periodEvent('period.unlocked', lock, request.principal));
         }
         return lock;
       });
