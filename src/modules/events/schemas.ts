@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Nullable } from '../../http/nullable.js';
+import { ActorSchema } from '../../http/principal.js';
 import { EVENT_TYPES } from './types.js';
 
 export const EventTypeSchema = Type.Union(
@@ -23,6 +24,7 @@ export const EventSchema = Type.Object({
     description:
       'Ids, versions and the names of changed fields (`changedFields`); never a name, e-mail or phone: read the resource for those.',
   }),
+  actor: Nullable(ActorSchema),
 });
 export type Event = Static<typeof EventSchema>;
 
