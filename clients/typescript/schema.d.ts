@@ -1180,6 +1180,18 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+            /** @description Who made the change; null for the service itself */
+            actor: {
+                /**
+                 * @description An API key (a machine) or a person
+                 * @enum {unknown}
+                 */
+                kind: "key" | "person";
+                /** @description A key's id, or a person's issuer and subject: `<issuer>#<subject>` */
+                id: string;
+                /** @description The key's name or the person's name, as at the time */
+                name?: string;
+            } | null;
         };
         /** @enum {unknown} */
         ImportStatus: "created" | "updated" | "unchanged" | "failed";

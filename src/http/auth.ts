@@ -116,18 +116,18 @@ export function registerAuth(app: FastifyInstance) {
 const PARTNER_PATH = '/v1/partners/:code/';
 
 /**
- * A partner key may use the partner-paths of its own partner only: another partner's path is a
+ * A partner key or person may use the partner-paths of its own partner only: another partner's path is a
  * 403 (the partner itself is public, so a 404 would pretend it does not exist).
  */
 function assertOwnPartnerPath(request: FastifyRequest) {
-  const { role, partnerCode } = request.principal;
+  const { kind, role, partnerCode } = request.principal;
   if (role !== 'partner' || !request.routeOptions.url?.startsWith(PARTNER_PATH)) return;
   const { code } = request.params as { code?: string };
   if (code === partnerCode) return;
   throw new HttpProblem({
     status: 403,
     slug: 'forbidden',
-    detail: `A ${partnerCode} key may use the /v1/partners/${partnerCode}/… paths only.`,
+    detail: `A ${partnerCode} ${kind} may use the /v1/partners/${partnerCode}/… paths only.`,
   });
 }
 

@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import type { Role } from '../db/tables/api-keys.js';
 
 /**
@@ -24,6 +25,32 @@ export interface Principal extends Actor {
   role: Role;
   /** The partner a `partner` caller is bound to; null for admin and reporting callers. */
   partnerCode: string | null;
+}
+
+/** An actor as the API shows it (audit events, feed entries). */
+export const ActorSchema = Type.Object(
+  {
+    kind: Type.Enum(['key', 'person'], { description: 'An API key (a machine) or a person' }),
+    id: Type.String({
+      description: "A key's id, or a person's issuer and subject: `<issuer>#<subject>`",
+    }),
+    name: Type.Optional(
+      Type.String({ description: "The key's name or the person's name, as at the time" }),
+    ),
+  },
+  { description: 'Who made the change; null for the service itself' },
+);
+
+/** The actor stored as columns (a key's id or a person's id, and a name), or null. */
+export function actorFromColumns(stored: {
+  actorKeyId: string | null;
+  actorPersonId: string | null;
+  actorName: string | null;
+}): Actor | null {
+  const named = stored.actorName === null ? {} : { name: stored.actorName };
+  if (stored.actorKeyId !== null) return { kind: 'key', id: stored.actorKeyId, ...named };
+  if (stored.actorPersonId !== null) return { kind: 'person', id: stored.actorPersonId, ...named };
+  return null;
 }
 
 /** The id of a person: their issuer and subject (see Actor). */

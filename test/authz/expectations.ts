@@ -79,6 +79,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   // api.md: reporting reads "KPI definitions, reports and exports"; grids are readable by it too.
   listGrids: EVERYONE,
   getGrid: EVERYONE,
+  getGridXlsForm: EVERYONE,
   createGrid: ADMIN,
   updateGrid: ADMIN,
   publishGrid: ADMIN,

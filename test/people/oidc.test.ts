@@ -133,6 +133,19 @@ t.test('a person works within their partner, and the audit log names them', asyn
   t.same(audit.json().data[0].actor, { kind: 'person', id, name: 'Youssef Alaoui' });
   t.equal(audit.json().data[0].actorKeyId, null);
 
+  // The change feed names the person too, to the partner's own reader as to an admin.
+  const feed = await api({ method: 'GET', url: '/v1/events?types=member.created', key: token });
+  t.equal(feed.statusCode, 200, feed.body);
+  const entry = feed
+    .json()
+    .data.find((e: { subject: { id: string } }) => e.subject.id === created.json().id);
+  t.same(entry?.actor, { kind: 'person', id, name: 'Youssef Alaoui' });
+  const byKey = await api({ method: 'GET', url: '/v1/events?types=member.created' });
+  const keyEntry = byKey
+    .json()
+    .data.find((e: { subject: { id: string } }) => e.subject.id === asmexMember.json().id);
+  t.match(keyEntry?.actor, { kind: 'key', name: 'JAHIZ_ADMIN_KEY' });
+
   // A person locks a period: the lock names them.
   const admin = await provider.token('amina.officer');
   const lock = await api({ method: 'POST', url: '/v1/periods/2024Q4/lock', key: admin });

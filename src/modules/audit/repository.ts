@@ -4,7 +4,7 @@ import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/reco
 import type { Database } from '../../db/schema.js';
 import type { AuditChanges } from '../../db/tables/audit-events.js';
 import { uuidv7 } from '../../db/uuid.js';
-import type { Actor } from '../../http/principal.js';
+import { type Actor, actorFromColumns } from '../../http/principal.js';
 
 export type { AuditChanges } from '../../db/tables/audit-events.js';
 
@@ -183,13 +183,7 @@ type AuditRow = Awaited<ReturnType<typeof listAuditEvents>>[number];
 /** The event as the API shows it: who made it as one `actor` (key, person or none). */
 export function withActor(row: AuditRow) {
   const { actorPersonId, actorName, ...event } = row;
-  const named = actorName === null ? {} : { name: actorName };
-  const actor: Actor | null = row.actorKeyId
-    ? { kind: 'key', id: row.actorKeyId, ...named }
-    : actorPersonId
-      ? { kind: 'person', id: actorPersonId, ...named }
-      : null;
-  return { ...event, actor };
+  return { ...event, actor: actorFromColumns(row) };
 }
 
 /** Newest first: a page holds events older than the cursor's id (ids are time-ordered v7). */

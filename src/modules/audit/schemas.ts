@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { PageQuery } from '../../http/pagination.js';
+import { ActorSchema } from '../../http/principal.js';
 
 const Text = (description: string) => Type.String({ minLength: 1, maxLength: 200, description });
 
@@ -37,19 +38,6 @@ export const AuditQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 export type AuditQuery = Static<typeof AuditQuerySchema>;
-
-export const ActorSchema = Type.Object(
-  {
-    kind: Type.Enum(['key', 'person'], { description: 'An API key (a machine) or a person' }),
-    id: Type.String({
-      description: "A key's id, or a person's issuer and subject: `<issuer>#<subject>`",
-    }),
-    name: Type.Optional(
-      Type.String({ description: "The key's name or the person's name, as at the time" }),
-    ),
-  },
-  { description: 'Who made the write; null for the service itself' },
-);
 
 export const AuditEventSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),

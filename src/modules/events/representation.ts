@@ -1,3 +1,4 @@
+import { actorFromColumns } from '../../http/principal.js';
 import type { EventRow } from './repository.js';
 import type { Event } from './schemas.js';
 
@@ -14,5 +15,6 @@ export function toEvent(row: EventRow): Event {
       ...(row.subjectExternalRef === null ? {} : { externalRef: row.subjectExternalRef }),
     },
     data: row.data,
+    actor: actorFromColumns(row),
   };
 }

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { component, ref } from '../../http/components.js';
 import { Nullable } from '../../http/nullable.js';
+import { ActorSchema } from '../../http/principal.js';
 import { EVENT_TYPES } from './types.js';
 
 export const EventTypeSchema = component(
@@ -32,6 +33,7 @@ export const EventSchema = component(
       description:
         'Ids, versions and the names of changed fields (`changedFields`); never a name, e-mail or phone: read the resource for those.',
     }),
+    actor: Nullable(ActorSchema),
   }),
 );
 export type Event = Static<typeof EventSchema>;
