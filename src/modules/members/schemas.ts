@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { CalendarDate } from '../../http/dates.js';
 import { ImportSummarySchema } from '../../http/import-summary.js';
 import { Nullable } from '../../http/nullable.js';
 import { PageQuery } from '../../http/pagination.js';
@@ -28,7 +29,7 @@ export const RegionSchema = Type.Enum(
   REGIONS.map((r) => r.code),
   { description: 'ISO 3166-2:MA region, MA-01…MA-12' },
 );
-const DateSchema = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const DateSchema = CalendarDate();
 const ExternalRef = text(100, {
   pattern: '^\\S(.*\\S)?$',
   description: "The partner system's own id of the member; unique per partner",
@@ -127,9 +128,7 @@ const memberFields = {
   exportMarkets: Type.Optional(Markets('Countries exported to')),
   targetMarkets: Type.Optional(Markets('Countries aimed at')),
   digital: nullable(DigitalSchema),
-  joinedOn: nullable(
-    Type.String({ format: 'date', description: 'Defaults to the day of registration' }),
-  ),
+  joinedOn: nullable(CalendarDate('Defaults to the day of registration')),
   contacts: Type.Optional(Type.Array(ContactSchema, { maxItems: LIMITS.contacts })),
 };
 
