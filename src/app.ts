@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle, Db } from './db/database.js';
 import { registerAuth } from './http/auth.js';
 import { answerFrameworkError, registerErrorHandling } from './http/errors.js';
+import { registerConditionalGet } from './http/etag.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerMergePatch } from './http/merge-patch.js';
 import { registerMetrics } from './http/metrics.js';
@@ -18,12 +19,14 @@ import { activityRoutes } from './modules/activities/routes.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { assessmentRoutes } from './modules/assessments/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { fieldRoutes } from './modules/field/routes.js';
 import { gridRoutes } from './modules/grids/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { kpiRoutes } from './modules/kpis/routes.js';
 import { kpiValueRoutes } from './modules/kpis/values-routes.js';
 import { memberRoutes } from './modules/members/routes.js';
 import { partnerRoutes } from './modules/partners/routes.js';
+import { peopleRoutes } from './modules/people/routes.js';
 import { periodRoutes } from './modules/periods/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 
@@ -84,12 +87,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBodyDepthLimit(app);
   await registerRateLimit(app);
   registerIdempotency(app);
+  registerConditionalGet(app);
   await registerOpenApi(app);
   await registerMetrics(app);
 
   await app.register(healthRoutes);
   await app.register(partnerRoutes);
   await app.register(apiKeyRoutes);
+  await app.register(peopleRoutes);
   await app.register(memberRoutes);
   await app.register(auditRoutes);
   await app.register(kpiRoutes);
@@ -99,5 +104,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reportRoutes);
   await app.register(gridRoutes);
   await app.register(assessmentRoutes);
+  await app.register(fieldRoutes);
   return app;
 }

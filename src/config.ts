@@ -50,6 +50,15 @@ const EnvSchema = Type.Object({
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 1000 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 0, default: 60000 }),
+  OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://[^\\s?#]+$', maxLength: 500 })),
+  OIDC_AUDIENCE: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  OIDC_ROLE_CLAIM: Type.String({ minLength: 1, maxLength: 200, default: 'jahiz_role' }),
+  OIDC_PARTNER_CLAIM: Type.String({ minLength: 1, maxLength: 200, default: 'jahiz_partner' }),
+  OIDC_CLOCK_TOLERANCE_S: Type.Integer({ minimum: 0, maximum: 300, default: 30 }),
+  OIDC_JWKS_COOLDOWN_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+  REPORT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
+  REPORT_QUEUE_LENGTH: Type.Integer({ minimum: 0, maximum: 1000, default: 4 }),
+  REPORT_QUEUE_WAIT_MS: Type.Integer({ minimum: 0, default: 10000 }),
   AUTH_FAILURE_LIMIT: Type.Integer({ minimum: 0, default: 20 }),
   AUTH_FAILURE_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60000 }),
   TRUST_PROXY: Type.String({
@@ -91,6 +100,22 @@ export interface Config {
    * or addresses and CIDR blocks.
    */
   trustProxy: boolean | string;
+  /** People's access tokens (docs/people.md); undefined: only API keys are accepted. */
+  oidc: OidcConfig | undefined;
+  /** Reports and exports computed at once, how many may wait, and how long (docs/kpis.md). */
+  reports: { concurrency: number; queueLength: number; queueWaitMs: number };
+}
+
+export interface OidcConfig {
+  /** The one issuer trusted, exactly as its tokens' `iss` and its discovery document say. */
+  issuer: string;
+  /** The `aud` an access token must name: this API. */
+  audience: string;
+  roleClaim: string;
+  partnerClaim: string;
+  clockToleranceS: number;
+  /** Least time between two fetches of the keys caused by tokens naming an unknown `kid`. */
+  jwksCooldownMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -121,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${[...problems.values()].join('; ')}`);
   }
   const e = raw as Env;
+  const oidc = oidcConfig(e);
   const keyProblem = e.JAHIZ_ADMIN_KEY && adminKeyProblem(e.JAHIZ_ADMIN_KEY);
   if (keyProblem) throw new ConfigError(`invalid configuration: JAHIZ_ADMIN_KEY ${keyProblem}`);
   return {
@@ -151,6 +177,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
     authFailureWindowMs: e.AUTH_FAILURE_WINDOW_MS,
     trustProxy: trustProxyOf(e.TRUST_PROXY),
+    oidc,
+    reports: {
+      concurrency: e.REPORT_CONCURRENCY,
+      queueLength: e.REPORT_QUEUE_LENGTH,
+      queueWaitMs: e.REPORT_QUEUE_WAIT_MS,
+    },
+  };
+}
+
+/** Loopback hosts, on which an identity provider may speak plain http (development, tests). */
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** Whether keys may be fetched from the URL: https, or http on a loopback address. */
+export function isTrustedIdpUrl(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+}
+
+function oidcConfig(e: Env): OidcConfig | undefined {
+  if (e.OIDC_ISSUER === undefined && e.OIDC_AUDIENCE === undefined) return undefined;
+  if (e.OIDC_ISSUER === undefined || e.OIDC_AUDIENCE === undefined) {
+    throw new ConfigError('invalid configuration: OIDC_ISSUER and OIDC_AUDIENCE go together');
+  }
+  if (!URL.canParse(e.OIDC_ISSUER) || !isTrustedIdpUrl(new URL(e.OIDC_ISSUER))) {
+    throw new ConfigError(
+      `invalid configuration: OIDC_ISSUER must be an https URL (http only on a loopback address) (got ${JSON.stringify(e.OIDC_ISSUER)})`,
+    );
+  }
+  return {
+    issuer: e.OIDC_ISSUER,
+    audience: e.OIDC_AUDIENCE,
+    roleClaim: e.OIDC_ROLE_CLAIM,
+    partnerClaim: e.OIDC_PARTNER_CLAIM,
+    clockToleranceS: e.OIDC_CLOCK_TOLERANCE_S,
+    jwksCooldownMs: e.OIDC_JWKS_COOLDOWN_MS,
   };
 }
 

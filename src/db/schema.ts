@@ -4,6 +4,7 @@ import type { AssessmentsTable } from './tables/assessments.js';
 import type { AuditEventsTable } from './tables/audit-events.js';
 import type { GridsTable } from './tables/grids.js';
 import type { IdempotencyKeysTable } from './tables/idempotency-keys.js';
+import type { KpiFrozenFiguresTable } from './tables/kpi-frozen-figures.js';
 import type { PeriodLocksTable } from './tables/kpi-period-locks.js';
 import type { KpiTargetsTable } from './tables/kpi-targets.js';
 import type { KpiValuesTable } from './tables/kpi-values.js';
@@ -32,6 +33,7 @@ export interface Database {
   participations: ParticipationsTable;
   partners: PartnersTable;
   periodLocks: PeriodLocksTable;
+  kpiFrozenFigures: KpiFrozenFiguresTable;
   rateLimitBuckets: RateLimitBucketsTable;
   readinessSpans: ReadinessSpansTable;
 }

@@ -9,13 +9,14 @@ import { badRequest, HttpProblem } from './problem.js';
 
 /**
  * Idempotent POSTs (api.md → Idempotency), for every POST route at once. A request carrying
- * `Idempotency-Key` is recorded, after authentication and validation, under its scope (API
- * key, method, path). A repeat within 24 h replays the first response; a repeat with another
- * body is a 422; a repeat while the first still runs is a 409. Records live in the database, so
- * they hold across restarts and instances; expired ones are purged when the service starts
- * listening and then hourly. Stored bodies are encrypted with a key derived from the caller's
- * API key, which the database never holds: a response carrying a new API key or a person's
- * contacts is not readable from the table.
+ * `Idempotency-Key` is recorded, after authentication and validation, under its scope (the
+ * caller, an API key or a person; method; path). A repeat within 24 h replays the first
+ * response; a repeat with another body is a 422; a repeat while the first still runs is a 409.
+ * Records live in the database, so they hold across restarts and instances; expired ones are
+ * purged when the service starts listening and then hourly. Stored bodies are encrypted with a
+ * key derived from the caller's bearer credential (API key or access token), which the database
+ * never holds: a response carrying a new API key or a person's contacts is not readable from
+ * the table.
  *
  * What is kept is bounded (docs/security.md → Idempotency storage): a dry run is not kept (it
  * wrote nothing, so a repeat computes it again); other bodies are compressed, and one still
@@ -37,7 +38,7 @@ export const MAX_STORED_BODY_BYTES = 64 * 1024;
 const COMPRESSED = 'z1.';
 
 interface Scope {
-  apiKeyId: string;
+  callerId: string;
   method: string;
   path: string;
   key: string;
@@ -63,7 +64,7 @@ const KeyParameter = {
   pattern: KEY_PATTERN,
   description:
     'Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a ' +
-    'repeat with the same key, method, path and body from the same API key replays the first ' +
+    'repeat with the same key, method, path and body from the same caller replays the first ' +
     'response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a ' +
     'repeat while the first is still running is a 409 with `Retry-After`.',
 };
@@ -121,7 +122,7 @@ function scopeOf(request: FastifyRequest): Scope | null {
     ]);
   }
   return {
-    apiKeyId: request.principal.keyId,
+    callerId: request.principal.id,
     method: request.method,
     path: request.url.split('?')[0] ?? request.url,
     key,
@@ -183,10 +184,10 @@ async function claim(
 ): Promise<boolean> {
   const { rows } = await sql`
     insert into idempotency_keys as k
-      (api_key_id, method, path, key, fingerprint, state, expires_at, locked_until)
-    values (${scope.apiKeyId}, ${scope.method}, ${scope.path}, ${scope.key}, ${fingerprint},
+      (caller_id, method, path, key, fingerprint, state, expires_at, locked_until)
+    values (${scope.callerId}, ${scope.method}, ${scope.path}, ${scope.key}, ${fingerprint},
       'running', now() + ${RETENTION}::interval, now() + make_interval(secs => ${lockSeconds}))
-    on conflict (api_key_id, method, path, key) do update set
+    on conflict (caller_id, method, path, key) do update set
       fingerprint = excluded.fingerprint, state = 'running', response_status = null,
       response_headers = null, response_body = null, response_withheld = null, subject = null,
       created_at = now(),
@@ -201,7 +202,7 @@ async function claim(
 function inScope(scope: Scope) {
   return (eb: ExpressionBuilder<Database, 'idempotencyKeys'>) =>
     eb.and({
-      apiKeyId: scope.apiKeyId,
+      callerId: scope.callerId,
       method: scope.method,
       path: scope.path,
       key: scope.key,
@@ -246,12 +247,26 @@ function withheld(reason: keyof typeof WITHHELD_DETAIL, headers: StoredHeaders |
 }
 
 function replay(reply: FastifyReply, stored: StoredResponse, cipherKey: Buffer) {
+  let body: string;
+  try {
+    body = unseal(cipherKey, stored.responseBody ?? '');
+  } catch {
+    // A person's access token is renewed every few minutes: a repeat sent with a newer one
+    // cannot read the first answer (docs/people.md). The request was carried out all the same.
+    throw new HttpProblem({
+      status: 409,
+      slug: 'idempotency-key-used',
+      detail:
+        'This request was already carried out with this Idempotency-Key; its answer can be ' +
+        'replayed only with the credentials that sent it. Read the record instead.',
+    });
+  }
   reply.code(stored.responseStatus ?? 200);
   for (const [name, value] of Object.entries(stored.responseHeaders ?? {})) {
     reply.header(name, value);
   }
   reply.header('idempotent-replayed', 'true');
-  return reply.send(unseal(cipherKey, stored.responseBody ?? ''));
+  return reply.send(body);
 }
 
 /**

@@ -1,16 +1,19 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
+import { components, ref } from './components.js';
 import { ProblemSchema } from './problem.js';
 
 const DESCRIPTION = [
   'Export-readiness and programme-monitoring service of the ASMEX / SIPPO / GIZ programme with',
-  'the federations FENIP and AMITH.\n\nEvery `/v1` operation needs `Authorization: Bearer <api key>`.',
+  'the federations FENIP and AMITH.\n\nEvery `/v1` operation needs `Authorization: Bearer <api key>`',
+  '(machines) or, where an identity provider is configured, `Bearer <access token>` of a',
+  'signed-in person (`GET /v1/me` says who the caller is).',
   'Errors are `application/problem+json` (RFC 9457); validation errors list every problem in',
   '`errors`, each with a JSON `pointer` into the body or the `parameter` it concerns.\n\n**Idempotency.**',
   'Every `POST` accepts an `Idempotency-Key` header (1–255 visible ASCII',
-  'characters). Its scope is the API key, the method and the path. For 24 hours a repeat with',
-  'the same body replays the first status, body, `Content-Type`, `Location` and `ETag` with',
+  'characters). Its scope is the caller (API key or person), the method and the path. For 24',
+  'hours a repeat with the same body replays the first status, body, `Content-Type`, `Location` and `ETag` with',
   '`Idempotent-Replayed: true`; the same key with another body is a 422',
   '(`urn:jahiz:problem:idempotency-key-reused`); a repeat while the first is still running is a',
   '409 (`urn:jahiz:problem:idempotency-in-progress`, with `Retry-After`). Requests refused before',
@@ -19,7 +22,7 @@ const DESCRIPTION = [
 
 const problemResponse = (description: string) => ({
   description,
-  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+  content: { 'application/problem+json': { schema: ref(ProblemSchema) } },
 });
 
 /**
@@ -48,7 +51,7 @@ function documentProblems(route: RouteOptions) {
 
 /** Generates the OpenAPI 3.1 document from the route schemas and serves it with a docs page. */
 export async function registerOpenApi(app: FastifyInstance) {
-  app.addSchema(ProblemSchema);
+  for (const schema of components()) app.addSchema(schema);
   app.addHook('onRoute', documentProblems);
   await app.register(swagger, {
     openapi: {
@@ -60,10 +63,16 @@ export async function registerOpenApi(app: FastifyInstance) {
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
         contact: { name: 'ASMEX programme team' },
       },
-      servers: [{ url: 'http://localhost:8080', description: 'Local instance' }],
+      servers: [{ url: '/', description: 'The instance serving this document' }],
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key issued by an admin.' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API key issued by an admin (machines), or a person’s access token (a JWT) ' +
+              'from the identity provider set by OIDC_ISSUER (docs/people.md).',
+          },
         },
       },
       tags: [
@@ -73,6 +82,7 @@ export async function registerOpenApi(app: FastifyInstance) {
           name: 'members',
           description: 'Members of the partner federations (companies, cooperatives)',
         },
+        { name: 'people', description: 'The caller: an API key or a signed-in person' },
         { name: 'audit', description: 'Who changed what, when (append-only)' },
         { name: 'kpis', description: 'KPI definitions, targets and reported values (kpis.md)' },
         { name: 'periods', description: 'Reporting period locks' },
@@ -83,6 +93,10 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'reports', description: 'KPI reports: JSON, CSV, IATI 2.03 XML and SVG charts' },
         { name: 'grids', description: 'Readiness grids, versioned, frozen once published' },
         { name: 'assessments', description: 'Assessments of members, and their readiness' },
+        {
+          name: 'field collection',
+          description: 'Grids as XLSForms for KoboToolbox and ODK; their submissions imported',
+        },
       ],
     },
     transform: documentDefaults,

@@ -3,9 +3,10 @@ import type { ColumnType } from 'kysely';
 /** The response headers kept with a completed request, replayed with its body. */
 export type StoredHeaders = Record<string, string>;
 
-/** The first request made with an Idempotency-Key, per API key, method and path. */
+/** The first request made with an Idempotency-Key, per caller, method and path. */
 export interface IdempotencyKeysTable {
-  apiKeyId: string;
+  /** The caller's principal id (an API key's id or a person's). */
+  callerId: string;
   method: string;
   path: string;
   key: string;

@@ -12,4 +12,6 @@ export interface PeriodLocksTable {
   partnerCode: string | null;
   createdBy: string | null;
   createdAt: ColumnType<string, never, never>;
+  /** When the KPI figures of a lock for all partners were frozen (migration 0011); else null. */
+  frozenAt: ColumnType<string | null, string | null | undefined, string | null>;
 }

@@ -116,7 +116,7 @@ async function audit(
   after: StoredActivity,
 ) {
   await recordAuditEvent(db, {
-    actorKeyId: principal.keyId,
+    actor: principal,
     entity: 'activity',
     entityId: after.row.id,
     action,

@@ -41,7 +41,7 @@ export async function createApiKey(
 export async function findActiveKey(db: Db, key: string) {
   return db
     .selectFrom('apiKeys')
-    .select(['id', 'role', 'partnerCode'])
+    .select(['id', 'name', 'role', 'partnerCode'])
     .where('keyHash', '=', hashKey(key))
     .where('revokedAt', 'is', null)
     .executeTakeFirst();
@@ -200,7 +200,7 @@ async function auditServiceWrites(
   await recordAuditEvents(
     trx,
     keys.map((key) => ({
-      actorKeyId: null,
+      actor: null,
       entity: 'apiKey',
       entityId: key.id,
       action,

@@ -72,11 +72,11 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
           name,
           role,
           partnerCode: partnerCode ?? null,
-          createdBy: request.principal.keyId,
+          createdBy: request.principal.id,
         });
         // Never the key nor its hash: the audit log is readable by every admin.
         await recordAuditEvent(trx, {
-          actorKeyId: request.principal.keyId,
+          actor: request.principal,
           entity: 'apiKey',
           entityId: key.id,
           action: 'create',
@@ -126,7 +126,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const result = await revokeApiKey(trx, request.params.id);
         if (result?.revokedNow) {
           await recordAuditEvent(trx, {
-            actorKeyId: request.principal.keyId,
+            actor: request.principal,
             entity: 'apiKey',
             entityId: result.key.id,
             action: 'revoke',

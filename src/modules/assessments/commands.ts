@@ -103,7 +103,7 @@ function audit(
   changes?: AuditChanges,
 ) {
   return recordAuditEvent(db, {
-    actorKeyId: principal.keyId,
+    actor: principal,
     entity: 'assessment',
     entityId: row.id,
     action,

@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { CalendarDate } from '../../http/dates.js';
-import { PageQuery } from '../../http/pagination.js';
+import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
 import { CodeSchema } from '../grids/definition.js';
 import { AnswersSchema } from '../grids/schemas.js';
 import { AssessmentResultSchema } from '../grids/scoring.js';
@@ -122,6 +122,7 @@ export const AssessmentParams = Type.Object({ id: uuid });
 export const AssessmentListQuery = Type.Object(
   {
     ...PageQuery,
+    ...UpdatedSinceQuery,
     memberId: Type.Optional(uuid),
     gridId: Type.Optional(uuid),
     status: Type.Optional(AssessmentStatusSchema),

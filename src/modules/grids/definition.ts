@@ -11,13 +11,13 @@
  *   `description` documents the range so the OpenAPI document still shows it.
  */
 import { type Static, Type } from 'typebox';
-import { multilingualText } from '../../http/multilingual.js';
+import { MultilingualName, MultilingualText } from '../../http/multilingual.js';
+import { BoundedNumber } from '../../http/numbers.js';
+import { MEMBER_TYPES, MemberTypeRef } from '../members/member-type.js';
 
 /** Size limits: generous for real grids, small enough to bound the cost of scoring. */
 export const GRID_LIMITS = {
   codeLength: 40,
-  titleLength: 200,
-  textLength: 2000,
   categories: 10,
   dimensions: 20,
   criteriaPerDimension: 30,
@@ -35,21 +35,14 @@ export const CodeSchema = Type.String({
   description: 'Letters, digits, `_`, `.`, `-`; 1 to 40 characters.',
 });
 
-export const TitleSchema = multilingualText(GRID_LIMITS.titleLength);
-export const TextSchema = multilingualText(GRID_LIMITS.textLength);
-export type Multilingual = Static<typeof TextSchema>;
+export const TitleSchema = MultilingualName;
+export const TextSchema = MultilingualText;
+export type { Multilingual } from '../../http/multilingual.js';
 
-export const MemberTypeSchema = Type.Union([
-  Type.Literal('company'),
-  Type.Literal('cooperative'),
-  Type.Literal('gie'),
-  Type.Literal('association'),
-]);
-export type MemberType = Static<typeof MemberTypeSchema>;
-export const MEMBER_TYPES: readonly MemberType[] = ['company', 'cooperative', 'gie', 'association'];
+export { MEMBER_TYPES, type MemberType } from '../members/member-type.js';
 
 const score01 = (description: string) =>
-  Type.Number({ description: `${description} Between 0 and 1.` });
+  BoundedNumber({ description: `${description} Between 0 and 1.` });
 
 export const BooleanAnswerSchema = Type.Object(
   { type: Type.Literal('boolean') },
@@ -59,7 +52,7 @@ export const BooleanAnswerSchema = Type.Object(
 export const ScaleAnswerSchema = Type.Object(
   {
     type: Type.Literal('scale'),
-    maxLevel: Type.Number({
+    maxLevel: BoundedNumber({
       description: `Highest level L (integer, 1 to ${GRID_LIMITS.maxLevel}); level ℓ scores ℓ/L.`,
     }),
   },
@@ -68,7 +61,9 @@ export const ScaleAnswerSchema = Type.Object(
 
 export const BandSchema = Type.Object(
   {
-    min: Type.Number({ description: 'Lower bound (inclusive); strictly increasing across bands.' }),
+    min: BoundedNumber({
+      description: 'Lower bound (inclusive); strictly increasing across bands.',
+    }),
     score: score01('Score of a value in this band.'),
   },
   { additionalProperties: false },
@@ -121,7 +116,7 @@ export const KnockoutSchema = Type.Object(
   {
     cap: Type.String({ description: 'Code of an existing category: the best one reachable.' }),
     minScore: Type.Optional(
-      Type.Number({
+      BoundedNumber({
         description: 'Fails when the criterion score is below it; in (0, 1], default 1.',
       }),
     ),
@@ -133,7 +128,7 @@ export type Knockout = Static<typeof KnockoutSchema>;
 export const AppliesToSchema = Type.Object(
   {
     memberTypes: Type.Optional(
-      Type.Array(MemberTypeSchema, { minItems: 1, maxItems: MEMBER_TYPES.length }),
+      Type.Array(MemberTypeRef, { minItems: 1, maxItems: MEMBER_TYPES.length }),
     ),
     hsChapters: Type.Optional(
       Type.Array(Type.String({ pattern: '^[0-9]{2}([0-9]{2}){0,2}$' }), {
@@ -152,7 +147,7 @@ export const CriterionSchema = Type.Object(
   {
     code: CodeSchema,
     title: TitleSchema,
-    weight: Type.Number({ description: 'Relative weight within the dimension; > 0.' }),
+    weight: BoundedNumber({ description: 'Relative weight within the dimension; > 0.' }),
     answer: AnswerTypeSchema,
     knockout: Type.Optional(KnockoutSchema),
     notApplicableAllowed: Type.Optional(Type.Boolean({ default: false })),
@@ -168,7 +163,7 @@ export const DimensionSchema = Type.Object(
   {
     code: CodeSchema,
     title: TitleSchema,
-    weight: Type.Number({ description: 'Relative weight of the dimension; > 0.' }),
+    weight: BoundedNumber({ description: 'Relative weight of the dimension; > 0.' }),
     criteria: Type.Array(CriterionSchema, {
       minItems: 1,
       maxItems: GRID_LIMITS.criteriaPerDimension,
@@ -182,7 +177,7 @@ export const CategorySchema = Type.Object(
   {
     code: CodeSchema,
     label: TitleSchema,
-    minScore: Type.Number({ description: 'Lowest score (0 to 100) of the category.' }),
+    minScore: BoundedNumber({ description: 'Lowest score (0 to 100) of the category.' }),
   },
   { additionalProperties: false },
 );
@@ -194,7 +189,7 @@ export const GridDefinitionSchema = Type.Object(
     title: TitleSchema,
     description: Type.Optional(TextSchema),
     minCoverage: Type.Optional(
-      Type.Number({ default: 0.8, description: 'Between 0 and 1; default 0.8.' }),
+      BoundedNumber({ default: 0.8, description: 'Between 0 and 1; default 0.8.' }),
     ),
     categories: Type.Array(CategorySchema, {
       minItems: 1,

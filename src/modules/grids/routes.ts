@@ -49,7 +49,7 @@ function audit(
   changes?: AuditChanges,
 ) {
   return recordAuditEvent(db, {
-    actorKeyId: request.principal.keyId,
+    actor: request.principal,
     entity: 'grid',
     entityId: grid.id,
     action,

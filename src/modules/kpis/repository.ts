@@ -1,12 +1,16 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { KpiSource, KpisTable, ResultLevel } from '../../db/tables/kpis.js';
+import { finiteOrNull } from '../../http/numbers.js';
 import type { Kpi, KpiDefinition } from './schemas.js';
 
 type Db = Kysely<Database>;
 
 /** The API's view of a stored definition. */
 export function toKpi(row: Selectable<KpisTable>): Kpi {
+  // A figure stored before the bounds existed is shown as absent rather than failing the read.
+  const baselineValue = finiteOrNull(row.baselineValue);
+  const endTargetValue = finiteOrNull(row.endTargetValue);
   return {
     code: row.code,
     name: row.name,
@@ -19,13 +23,13 @@ export function toKpi(row: Selectable<KpisTable>): Kpi {
     cumulation: row.cumulation,
     dimensions: row.dimensions,
     baseline:
-      row.baselineYear === null || row.baselineValue === null
+      row.baselineYear === null || baselineValue === null
         ? null
-        : { year: row.baselineYear, value: row.baselineValue },
+        : { year: row.baselineYear, value: baselineValue },
     endTarget:
-      row.endTargetYear === null || row.endTargetValue === null
+      row.endTargetYear === null || endTargetValue === null
         ? null
-        : { year: row.endTargetYear, value: row.endTargetValue },
+        : { year: row.endTargetYear, value: endTargetValue },
     builtIn: row.builtIn,
     version: row.version,
     createdAt: row.createdAt,

@@ -1,12 +1,11 @@
 import { type Static, Type } from 'typebox';
-import { multilingualText } from '../../http/multilingual.js';
+import { MultilingualName, MultilingualText } from '../../http/multilingual.js';
+import { BoundedNumber } from '../../http/numbers.js';
 import { PageQuery } from '../../http/pagination.js';
 import { PERIOD_PATTERN } from '../periods/period.js';
 
 export const KPI_LIMITS = {
   codeLength: 40,
-  nameLength: 200,
-  descriptionLength: 2000,
   unitLength: 40,
   targets: 2000,
   importRows: 1000,
@@ -41,14 +40,14 @@ export const DimensionSchema = Type.Enum([
 const YearValue = Type.Object(
   {
     year: Type.Integer({ minimum: 1900, maximum: 2100 }),
-    value: Type.Number(),
+    value: BoundedNumber(),
   },
   { additionalProperties: false },
 );
 
 const definitionFields = {
-  name: multilingualText(KPI_LIMITS.nameLength),
-  description: Type.Optional(multilingualText(KPI_LIMITS.descriptionLength)),
+  name: MultilingualName,
+  description: Type.Optional(MultilingualText),
   resultLevel: ResultLevelSchema,
   measure: MeasureSchema,
   unit: Type.String({ minLength: 1, maxLength: KPI_LIMITS.unitLength, examples: ['MAD'] }),
@@ -88,8 +87,8 @@ const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 
 export const KpiSchema = Type.Object({
   code: Type.String(),
-  name: multilingualText(KPI_LIMITS.nameLength),
-  description: nullable(multilingualText(KPI_LIMITS.descriptionLength)),
+  name: MultilingualName,
+  description: nullable(MultilingualText),
   resultLevel: ResultLevelSchema,
   measure: MeasureSchema,
   unit: Type.String(),
@@ -138,7 +137,7 @@ export const TargetInputSchema = Type.Object(
   {
     period: PeriodText,
     disaggregation: Type.Optional(DisaggregationSchema),
-    value: Type.Number(),
+    value: BoundedNumber(),
   },
   { additionalProperties: false },
 );
@@ -175,9 +174,9 @@ export const ValueInputSchema = Type.Object(
       }),
     ),
     disaggregation: Type.Optional(DisaggregationSchema),
-    value: Type.Optional(Type.Number({ description: 'The value; or numerator + denominator' })),
-    numerator: Type.Optional(Type.Number({ description: 'Percentages only, with denominator' })),
-    denominator: Type.Optional(Type.Number({ description: 'Percentages only; > 0' })),
+    value: Type.Optional(BoundedNumber({ description: 'The value; or numerator + denominator' })),
+    numerator: Type.Optional(BoundedNumber({ description: 'Percentages only, with denominator' })),
+    denominator: Type.Optional(BoundedNumber({ description: 'Percentages only; > 0' })),
     comment: Type.Optional(Type.String({ maxLength: KPI_LIMITS.commentLength })),
     evidenceUrl: Type.Optional(
       Type.String({ format: 'uri', maxLength: KPI_LIMITS.urlLength, pattern: '^https?://' }),
@@ -205,7 +204,9 @@ export const KpiValueSchema = Type.Object({
   end: Type.String({ format: 'date' }),
   partnerCode: Type.String(),
   disaggregation: Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean()])),
-  value: Type.Number(),
+  value: Type.Union([Type.Number(), Type.Null()], {
+    description: 'null only for a figure stored out of bounds before they were checked',
+  }),
   numerator: Type.Union([Type.Number(), Type.Null()]),
   denominator: Type.Union([Type.Number(), Type.Null()]),
   comment: Type.Union([Type.String(), Type.Null()]),

@@ -85,7 +85,8 @@ export async function listTargets(db: Db, kpiCode: string, partner?: string | nu
   if (partner) {
     query = query.where(sql<boolean>`coalesce(disaggregation->>'partner' = ${partner}, true)`);
   }
-  return query.execute();
+  // A target stored out of bounds before they were checked is no target (migration 0010).
+  return (await query.execute()).filter((t) => Number.isFinite(t.value));
 }
 
 /** Replaces the whole target set and bumps its version; returns the new version. */

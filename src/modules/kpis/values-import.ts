@@ -54,7 +54,7 @@ export async function importValues(
   const firstIndexOf = new Map<string, number>();
   inputs.forEach((input, index) => {
     const at = `/values/${index}`;
-    const { row, errors } = checkValueRow(input, at, context);
+    const { row, errors, conflict } = checkValueRow(input, at, context);
     const key = row && valueKey({ ...row, period: row.period.code });
     const first = key === undefined ? undefined : firstIndexOf.get(key);
     if (!row || key === undefined || first !== undefined) {
@@ -62,7 +62,12 @@ export async function importValues(
         pointer: at,
         message: `repeats the KPI, period, partner and disaggregation of /values/${first}`,
       };
-      results[index] = { index, status: 'failed', errors: row ? [duplicate] : errors };
+      results[index] = {
+        index,
+        status: 'failed',
+        errors: row ? [duplicate] : errors,
+        ...(conflict ? { conflict } : {}),
+      };
       return;
     }
     firstIndexOf.set(key, index);
@@ -93,7 +98,7 @@ export async function importValues(
     };
     writes.push({ ...row, id });
     events.push({
-      actorKeyId: principal.keyId,
+      actor: principal,
       entity: 'kpiValue',
       entityId: id,
       action: before ? 'update' : 'create',
@@ -110,7 +115,7 @@ export async function importValues(
     });
   }
   if (!dryRun) {
-    await upsertValues(db, writes, principal.keyId);
+    await upsertValues(db, writes, principal.id);
     await recordAuditEvents(db, events);
   }
   return summariseImport(results, dryRun);

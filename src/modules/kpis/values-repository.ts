@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { KpiValuesTable } from '../../db/tables/kpi-values.js';
+import { finiteOrNull } from '../../http/numbers.js';
 import type { Period } from '../periods/period.js';
 import type { ValueRow } from './value-rows.js';
 
@@ -17,9 +18,9 @@ export function toValueResource(v: StoredValue) {
     end: v.periodEnd,
     partnerCode: v.partnerCode,
     disaggregation: v.disaggregation,
-    value: v.value,
-    numerator: v.numerator,
-    denominator: v.denominator,
+    value: finiteOrNull(v.value),
+    numerator: finiteOrNull(v.numerator),
+    denominator: finiteOrNull(v.denominator),
     comment: v.comment,
     evidenceUrl: v.evidenceUrl,
     version: v.version,
@@ -54,7 +55,7 @@ export async function findExistingValues(db: Db, rows: readonly ValueRow[]) {
 export async function upsertValues(
   db: Db,
   rows: readonly (ValueRow & { id: string })[],
-  actorKeyId: string | null,
+  actorId: string | null,
 ) {
   if (rows.length === 0) return;
   await db
@@ -73,8 +74,8 @@ export async function upsertValues(
         denominator: r.denominator,
         comment: r.comment,
         evidenceUrl: r.evidenceUrl,
-        createdBy: actorKeyId,
-        updatedBy: actorKeyId,
+        createdBy: actorId,
+        updatedBy: actorId,
       })),
     )
     .onConflict((oc) =>

@@ -5,6 +5,7 @@ import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/paginati
 import { badRequest, notFound } from '../../http/problem.js';
 import { recordAuditEvent } from '../audit/repository.js';
 import { findPartner } from '../partners/repository.js';
+import { freezeFigures } from '../reports/frozen.js';
 import { listLocks, lockPeriod, type PeriodLock, unlockPeriod } from './locks.js';
 import { PeriodLockSchema, PeriodParam, periodParameter } from './schemas.js';
 
@@ -19,6 +20,7 @@ function toLockResource(lock: PeriodLock) {
     partnerCode: lock.partnerCode,
     createdBy: lock.createdBy,
     createdAt: lock.createdAt,
+    frozenAt: lock.frozenAt,
   };
 }
 
@@ -59,25 +61,37 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const period = periodParameter(request.params.period, 'period');
       const partnerCode = request.body.partnerCode ?? null;
-      const result = await app.db.transaction().execute(async (trx) => {
-        if (partnerCode !== null && !(await findPartner(trx, partnerCode))) {
-          throw badRequest('The partner does not exist.', [
-            { pointer: '/partnerCode', message: `names no partner (${partnerCode})` },
-          ]);
-        }
-        const locked = await lockPeriod(trx, period, partnerCode, request.principal.keyId);
-        if (locked.created) {
-          await recordAuditEvent(trx, {
-            actorKeyId: request.principal.keyId,
-            entity: 'periodLock',
-            entityId: locked.lock.id,
-            action: 'lock',
-            partnerCode,
-            changes: { period: { to: period.code }, partnerCode: { to: partnerCode } },
-          });
-        }
-        return locked;
-      });
+      // Repeatable read: the figures frozen for the lock all come from one snapshot.
+      const result = await app.db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute(async (trx) => {
+          if (partnerCode !== null && !(await findPartner(trx, partnerCode))) {
+            throw badRequest('The partner does not exist.', [
+              { pointer: '/partnerCode', message: `names no partner (${partnerCode})` },
+            ]);
+          }
+          const locked = await lockPeriod(trx, period, partnerCode, request.principal.id);
+          if (locked.created) {
+            await recordAuditEvent(trx, {
+              actor: request.principal,
+              entity: 'periodLock',
+              entityId: locked.lock.id,
+              action: 'lock',
+              partnerCode,
+              changes: { period: { to: period.code }, partnerCode: { to: partnerCode } },
+            });
+            if (partnerCode === null) {
+              const frozenAt = await freezeFigures(
+                trx,
+                { id: locked.lock.id, period },
+                app.config.programmeStart,
+              );
+              return { ...locked, lock: { ...locked.lock, frozenAt } };
+            }
+          }
+          return locked;
+        });
       return reply.status(result.created ? 201 : 200).send(toLockResource(result.lock));
     },
   );
@@ -107,7 +121,7 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const lock = await unlockPeriod(trx, period.code, partnerCode);
         if (lock) {
           await recordAuditEvent(trx, {
-            actorKeyId: request.principal.keyId,
+            actor: request.principal,
             entity: 'periodLock',
             entityId: lock.id,
             action: 'unlock',

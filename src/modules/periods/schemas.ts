@@ -18,6 +18,10 @@ export const PeriodLockSchema = Type.Object({
   }),
   createdBy: Type.Union([Type.String(), Type.Null()], { description: 'The API key that locked' }),
   createdAt: Type.String({ format: 'date-time' }),
+  frozenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description:
+      'A lock for all partners: when the KPI figures of its period (and the quarters and months inside) were frozen; reports of those periods read them. Null for a partner lock',
+  }),
 });
 
 /** A period from a query or path parameter; a 400 naming the parameter when it is not one. */

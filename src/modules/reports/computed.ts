@@ -1,92 +1,110 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { type RawBuilder, sql } from 'kysely';
 import type { Dimension } from '../../db/tables/kpis.js';
-import type { GroupFigure, Window } from './figures.js';
-
-type Db = Kysely<Database>;
+import type { Period } from '../periods/period.js';
+import {
+  dimensionsOf,
+  disaggregationOf,
+  groupingSets,
+  periodStarts,
+  periodsRelation,
+} from './figures.js';
 
 /**
- * The computed KPIs of kpis.md, each as a set of facts (one row per counted thing, with the
- * dimensions it falls in and `n`, what it adds) read as of the window's last day. The SQL reads
- * like the definitions; the report aggregates the facts with GROUP BY in the database.
+ * The computed KPIs of docs/kpis.md, each one SQL statement for all the periods of a report
+ * (a relation `p`, figures.ts) and all its groupings at once (GROUPING SETS):
+ * - a **flow** (`period` cumulation) is a set of facts, one row per counted thing with the
+ *   period it falls in, its dimensions and `n`, what it adds;
+ * - a **state** (`snapshot`) is a set of intervals `[starts, ends)` during which a thing
+ *   counts (a member active; a member active and in category A). The count at a period's last
+ *   day e is Σ (+1 at each start, −1 at each end) over days ≤ e: the changes are summed per
+ *   period (width_bucket over the periods' first days) and accumulated with a window, so the
+ *   cost grows with the records, not with records × periods. Periods must then be one
+ *   contiguous run of one kind, as a report's are.
+ * Columns of facts and intervals: partner, region, mtype, wled, mode, sex (null where a
+ * dimension has none).
  */
 
-/**
- * Facts columns: partner, region, mtype, wled, mode, sex, n (null where a dimension has none).
- * The member's dimensions come from `members` or a readiness span (the same column names).
- */
+type Flow = { kind: 'flow'; facts: RawBuilder<unknown> };
+type State = { kind: 'state'; intervals: RawBuilder<unknown> };
+type Computation = Flow | State;
+
 const memberDimensions = (alias: string) =>
   sql`${sql.ref(`${alias}.partner_code`)} as partner, ${sql.ref(`${alias}.region`)},
-    ${sql.ref(`${alias}.type`)} as mtype, ${sql.ref(`${alias}.women_led`)} as wled`;
-const MEMBER_DIMENSIONS = memberDimensions('m');
+    ${sql.ref(`${alias}.type`)} as mtype, ${sql.ref(`${alias}.women_led`)} as wled,
+    null::text as mode, null::text as sex`;
 
-/** Active at e: joined on or before e and not withdrawn on or before e. */
-const activeAt = (e: string, alias = 'm') =>
-  sql`${sql.ref(`${alias}.joined_on`)} <= ${e}::date
-    and (${sql.ref(`${alias}.withdrawn_on`)} is null or ${sql.ref(`${alias}.withdrawn_on`)} > ${e}::date)`;
+/** Active from joinedOn until withdrawnOn (excluded): active at e ⇔ joined ≤ e < withdrawn. */
+const memberIntervals = (where: RawBuilder<unknown>) =>
+  sql`select ${memberDimensions('m')}, m.joined_on as starts, m.withdrawn_on as ends
+    from members m where ${where}`;
 
 /**
  * The readiness span of alias `s` covers day d: its assessment is the member's latest submitted
- * one assessed on or before d (ties: the later submission; readiness_spans, migration 0009).
- * INCOMPLETE counts here: a member whose latest assessment is INCOMPLETE has an unknown
- * category, and no older one stands in for it.
+ * one assessed on or before d (readiness_spans, migration 0009). INCOMPLETE counts here: a member
+ * whose latest assessment is INCOMPLETE has an unknown category, and no older one stands in.
  */
-const covers = (s: string, d: string) =>
-  sql`${sql.ref(`${s}.assessed_on`)} <= ${d}::date
-    and (${sql.ref(`${s}.until`)} is null or ${sql.ref(`${s}.until`)} > ${d}::date)`;
+const covers = (s: string, d: RawBuilder<unknown>) =>
+  sql`${sql.ref(`${s}.assessed_on`)} <= ${d}
+    and (${sql.ref(`${s}.until`)} is null or ${sql.ref(`${s}.until`)} > ${d})`;
+
+const activeAt = (alias: string, e: RawBuilder<unknown>) =>
+  sql`${sql.ref(`${alias}.joined_on`)} <= ${e}
+    and (${sql.ref(`${alias}.withdrawn_on`)} is null or ${sql.ref(`${alias}.withdrawn_on`)} > ${e})`;
 
 /** Rank of a counting category, best first; null for INCOMPLETE or any other code. */
 const rank = (category: RawBuilder<unknown>) =>
   sql`array_position(array['A', 'B', 'C', 'D']::text[], ${category})`;
 
-type Facts = (w: Window) => RawBuilder<unknown>;
+const participations = (types: string[], perPerson: boolean): Flow => ({
+  kind: 'flow',
+  facts: sql`
+    select p.code as period, m.partner_code as partner, m.region, m.type as mtype,
+      m.women_led as wled, act.mode, ${perPerson ? sql`x.sex` : sql`null::text`} as sex,
+      ${perPerson ? sql`x.n` : sql`1`} as n
+    from p
+    join activities act on act.starts_on between p.from_day and p.e
+    join participations pa on pa.activity_id = act.id
+    join members m on m.id = pa.member_id
+    ${perPerson ? sql`cross join lateral (values ('F', pa.women), ('M', pa.men)) as x(sex, n)` : sql``}
+    where act.type in (${sql.join(types)})`,
+});
 
-const memberFacts =
-  (where: (w: Window) => RawBuilder<unknown>): Facts =>
-  (w) =>
-    sql`
-  select ${MEMBER_DIMENSIONS}, null::text as mode, null::text as sex, 1 as n
-  from members m where ${where(w)}`;
-
-const participationFacts =
-  (types: string[], perPerson: boolean): Facts =>
-  (w) =>
-    sql`
-  select m.partner_code as partner, m.region, m.type as mtype, m.women_led as wled,
-    act.mode, ${perPerson ? sql`x.sex` : sql`null::text`} as sex,
-    ${perPerson ? sql`x.n` : sql`1`} as n
-  from activities act
-  join participations p on p.activity_id = act.id
-  join members m on m.id = p.member_id
-  ${perPerson ? sql`cross join lateral (values ('F', p.women), ('M', p.men)) as x(sex, n)` : sql``}
-  where act.type in (${sql.join(types)}) and act.starts_on between ${w.from}::date and ${w.end}::date`;
-
-export const COMPUTED_FACTS: Record<string, Facts> = {
-  MEMBERS_ACTIVE: memberFacts((w) => activeAt(w.end)),
-  MEMBERS_NEW: memberFacts((w) => sql`m.joined_on between ${w.from}::date and ${w.end}::date`),
-  COOP_WOMEN: memberFacts(
-    (w) => sql`${activeAt(w.end)} and m.type = 'cooperative' and m.women_led`,
-  ),
-  // Spans carry their member's dimensions and dates: no join with members below.
-  // One span per submitted assessment: spans starting in the window are the assessments.
-  ASSESSED: (w) => sql`
-    select ${memberDimensions('a')}, null::text as mode, null::text as sex, 1 as n
-    from readiness_spans a
-    where a.assessed_on between ${w.from}::date and ${w.end}::date`,
-  EXPORT_READY: (w) => sql`
-    select ${memberDimensions('ce')}, null::text as mode, null::text as sex, 1 as n
-    from readiness_spans ce
-    where ${covers('ce', w.end)} and ce.category = 'A' and ${activeAt(w.end, 'ce')}`,
+export const COMPUTATIONS: Record<string, Computation> = {
+  MEMBERS_ACTIVE: { kind: 'state', intervals: memberIntervals(sql`true`) },
+  MEMBERS_NEW: {
+    kind: 'flow',
+    facts: sql`select p.code as period, ${memberDimensions('m')}, 1 as n
+      from p join members m on m.joined_on between p.from_day and p.e`,
+  },
+  COOP_WOMEN: {
+    kind: 'state',
+    intervals: memberIntervals(sql`m.type = 'cooperative' and m.women_led`),
+  },
+  // One span per submitted assessment: spans starting in the period are its assessments.
+  ASSESSED: {
+    kind: 'flow',
+    facts: sql`select p.code as period, ${memberDimensions('a')}, 1 as n
+      from p join readiness_spans a on a.assessed_on between p.from_day and p.e`,
+  },
+  // Category A from the assessment until the next one, while the member is active.
+  EXPORT_READY: {
+    kind: 'state',
+    intervals: sql`select ${memberDimensions('s')},
+        greatest(s.assessed_on, s.joined_on) as starts, least(s.until, s.withdrawn_on) as ends
+      from readiness_spans s where s.category = 'A'`,
+  },
   // A span at e that began before s covers s − 1 day too: same category, not an improvement.
-  // So only spans that began within the window can count, which the index finds by date.
-  READINESS_UP: (w) => sql`
-    select ${memberDimensions('ce')}, null::text as mode, null::text as sex, 1 as n
-    from readiness_spans ce
-    join readiness_spans cs on cs.member_id = ce.member_id and ${covers('cs', w.before)}
-    where ce.assessed_on > ${w.before}::date and ${covers('ce', w.end)}
-      and ${activeAt(w.end, 'ce')} and ${rank(sql`ce.category`)} < ${rank(sql`cs.category`)}`,
-  FAIR_PARTICIPATIONS: participationFacts(['trade_fair'], false),
-  PEOPLE_TRAINED: participationFacts(['training', 'awareness'], true),
+  // So only spans that began within the period can count, which the index finds by date.
+  READINESS_UP: {
+    kind: 'flow',
+    facts: sql`select p.code as period, ${memberDimensions('ce')}, 1 as n
+      from p
+      join readiness_spans ce on ce.assessed_on between p.from_day and p.e and ${covers('ce', sql`p.e`)}
+      join readiness_spans cs on cs.member_id = ce.member_id and ${covers('cs', sql`p.before_day`)}
+      where ${activeAt('ce', sql`p.e`)} and ${rank(sql`ce.category`)} < ${rank(sql`cs.category`)}`,
+  },
+  FAIR_PARTICIPATIONS: participations(['trade_fair'], false),
+  PEOPLE_TRAINED: participations(['training', 'awareness'], true),
 };
 
 /** The facts column of each dimension. */
@@ -100,47 +118,54 @@ const COLUMN: Record<Dimension, string> = {
 };
 
 export function isComputable(code: string): boolean {
-  return code in COMPUTED_FACTS;
+  return code in COMPUTATIONS;
+}
+
+export interface FigureQuery {
+  periods: readonly Period[];
+  /** The groupings wanted, each a list of dimensions (`[]`: the total). */
+  sets: readonly (readonly Dimension[])[];
+  /** Only this partner's facts. */
+  partner: string | null;
+  programmeStart: string;
 }
 
 /**
- * The KPI's figure for the window: the total (or the partner's figure when `partner` is set)
- * and, with dimensions, one figure per group, in one GROUP BY GROUPING SETS query. Groups
- * with nothing counted are absent.
+ * One statement answering `(period, disaggregation jsonb, actual text)` for every period and
+ * grouping of the query; groups with nothing counted are absent.
  */
-export async function computedFigures(
-  db: Db,
-  code: string,
-  window: Window,
-  dims: readonly Dimension[],
-  partner: string | null,
-): Promise<GroupFigure[]> {
-  const facts = COMPUTED_FACTS[code];
-  if (!facts) throw new Error(`KPI ${code} is not computed by the service`);
-  const fixed: Dimension[] = partner === null ? [] : ['partner'];
-  const breakdown = [...fixed, ...dims.filter((d) => !fixed.includes(d))];
-  const columns = (list: Dimension[]) => sql.join(list.map((d) => sql.ref(`f.${COLUMN[d]}`)));
-  const sets = [fixed, ...(breakdown.length > fixed.length ? [breakdown] : [])];
-  const groupBy =
-    breakdown.length === 0
-      ? sql``
-      : sql`group by grouping sets (${sql.join(sets.map((set) => sql`(${set.length ? columns(set) : sql``})`))})`;
-  // Aliases d0, d1…: the same in snake and camel case, which the CamelCasePlugin maps between.
-  const select = breakdown.map((d, i) => sql`${sql.ref(`f.${COLUMN[d]}`)} as ${sql.ref(`d${i}`)}`);
-  const grouping =
-    breakdown.length > 0 ? sql`, grouping(${columns(breakdown)}) as g` : sql`, 0 as g`;
-  const result = await sql<Record<string, unknown>>`
-    select ${sql.join([...select, sql`coalesce(sum(f.n), 0)::float8 as actual`])} ${grouping}
-    from (${facts(window)}) f
-    ${partner === null ? sql`` : sql`where f.partner = ${partner}`}
-    ${groupBy}`.execute(db);
-  const totalGrouping = (1 << (breakdown.length - fixed.length)) - 1;
-  return result.rows.map((row) => {
-    const isTotal = breakdown.length > fixed.length && Number(row.g) === totalGrouping;
-    const keep = isTotal ? fixed : breakdown;
-    const disaggregation = Object.fromEntries(
-      keep.map((d) => [d, row[`d${breakdown.indexOf(d)}`] as string | boolean]),
-    );
-    return { disaggregation, actual: Number(row.actual) };
-  });
+export function computedStatement(code: string, q: FigureQuery): RawBuilder<unknown> {
+  const computation = COMPUTATIONS[code];
+  if (!computation) throw new Error(`KPI ${code} is not computed by the service`);
+  const only = q.partner === null ? sql`true` : sql`f.partner = ${q.partner}`;
+  // Computed KPIs count as of each period's end from its start (their cumulation is fixed).
+  const p = periodsRelation(q.periods, 'period', q.programmeStart);
+  const dims = dimensionsOf(q.sets);
+  if (computation.kind === 'flow') {
+    const column = (d: Dimension) => sql.ref(`f.${COLUMN[d]}`);
+    return sql`with p as ${p}
+      select f.period, ${disaggregationOf(dims, column)} as disaggregation, sum(f.n)::text as actual
+      from (${computation.facts}) f where ${only}
+      ${groupingSets([sql`f.period`], q.sets, column)}`;
+  }
+  const column = (d: Dimension) => sql.ref(`ev.${COLUMN[d]}`);
+  const last = q.periods[q.periods.length - 1]?.end ?? '1900-01-01';
+  return sql`with p as ${p},
+    ev as (
+      select f.partner, f.region, f.mtype, f.wled, f.mode, f.sex,
+        greatest(1, width_bucket(x.day, ${periodStarts(q.periods)})) as i, x.delta
+      from (${computation.intervals}) f
+      cross join lateral (values (f.starts, 1),
+        (case when f.ends is null then null else greatest(f.starts, f.ends) end, -1)) as x(day, delta)
+      where x.day <= ${last}::date and ${only}),
+    g as (
+      select ev.i, ${disaggregationOf(dims, column)} as disaggregation, sum(ev.delta) as n
+      from ev ${groupingSets([sql`ev.i`], q.sets, column)}),
+    keys as (select distinct disaggregation from g),
+    filled as (
+      select p.code as period, k.disaggregation,
+        sum(coalesce(g.n, 0)) over (partition by k.disaggregation order by p.i) as actual
+      from keys k cross join p
+      left join g on g.i = p.i and g.disaggregation = k.disaggregation)
+    select period, disaggregation, actual::text as actual from filled where actual <> 0`;
 }

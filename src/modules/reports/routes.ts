@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { notFound } from '../../http/problem.js';
+import type { Db } from '../../db/database.js';
+import { readSnapshot } from '../../db/snapshot.js';
+import { Admission } from '../../http/admission.js';
+import { forbidden, notFound } from '../../http/problem.js';
 import { partnerCodes } from '../members/access.js';
 import { kpiChartSvg } from './chart.js';
 import { reportCsv } from './csv.js';
@@ -22,18 +25,42 @@ const documentResponse = (type: string, description: string) => ({
 const fileName = (period: string, extension: string) =>
   `kpis-${period.replace(/[^0-9A-Za-z-]/g, '_')}.${extension}`;
 
-async function knownCodes(app: FastifyInstance) {
-  const kpis = await app.db.selectFrom('kpis').select('code').execute();
-  return { kpis: new Set(kpis.map((k) => k.code)), partners: await partnerCodes(app.db) };
+async function knownCodes(db: Db) {
+  const kpis = await db.selectFrom('kpis').select('code').execute();
+  return { kpis: new Set(kpis.map((k) => k.code)), partners: await partnerCodes(db) };
 }
 
-/** The report a request asks for, within what its key may see. */
-export async function reportFor(app: FastifyInstance, request: FastifyRequest, query: ReportQuery) {
-  const checked = reportRequest(query, request.principal, await knownCodes(app));
-  return buildReport(app.db, checked, app.config.programmeStart);
+/** `live=true` recomputes locked periods: a programme-team tool (admin). */
+function liveOf(request: FastifyRequest, live: boolean | undefined) {
+  if (live && request.principal.role !== 'admin')
+    throw forbidden('live=true (figures recomputed beside the frozen ones) is for admin keys.');
+  return live === true;
+}
+
+/** The report a request asks for, within what its key may see (inside inReportSnapshot). */
+export async function reportFor(
+  app: FastifyInstance,
+  db: Db,
+  request: FastifyRequest,
+  query: ReportQuery & { live?: boolean | undefined },
+) {
+  const checked = reportRequest(query, request.principal, await knownCodes(db));
+  return buildReport(db, checked, {
+    programmeStart: app.config.programmeStart,
+    live: liveOf(request, query.live),
+  });
 }
 
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { concurrency, queueLength, queueWaitMs } = app.config.reports;
+  const admission = new Admission(concurrency, queueLength, queueWaitMs);
+  /**
+   * A report's reads: admitted under REPORT_CONCURRENCY, then on one read-only snapshot (one
+   * connection), so that every figure of the response comes from the same moment.
+   */
+  const inReportSnapshot = <T>(read: (db: Db) => Promise<T>) =>
+    admission.run(() => readSnapshot(app.db, read));
+
   app.get(
     '/v1/reports/kpis',
     {
@@ -51,7 +78,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ReportSchema },
       },
     },
-    async (request) => reportFor(app, request, request.query),
+    async (request) => inReportSnapshot((db) => reportFor(app, db, request, request.query)),
   );
 
   app.get(
@@ -72,7 +99,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const report = await reportFor(app, request, request.query);
+      const report = await inReportSnapshot((db) => reportFor(app, db, request, request.query));
       return reply
         .type('text/csv; charset=utf-8; header=present')
         .header(
@@ -102,12 +129,14 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const report = await reportFor(app, request, request.query);
-      const partners = await app.db
-        .selectFrom('partners')
-        .select(['code', 'name'])
-        .orderBy('code')
-        .execute();
+      const { report, partners } = await inReportSnapshot(async (db) => ({
+        report: await reportFor(app, db, request, request.query),
+        partners: await db
+          .selectFrom('partners')
+          .select(['code', 'name'])
+          .orderBy('code')
+          .execute(),
+      }));
       const xml = iatiXml(
         report,
         partners.filter((p) => report.partner === null || p.code === report.partner),
@@ -136,10 +165,19 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { code } = request.params;
-      const known = await knownCodes(app);
-      if (!known.kpis.has(code)) throw notFound(`There is no KPI ${code}.`);
-      const checked = reportRequest({ ...request.query, kpi: code }, request.principal, known);
-      const report = await buildReport(app.db, { ...checked, by: [] }, app.config.programmeStart);
+      const report = await inReportSnapshot(async (db) => {
+        const known = await knownCodes(db);
+        if (!known.kpis.has(code)) throw notFound(`There is no KPI ${code}.`);
+        const checked = reportRequest({ ...request.query, kpi: code }, request.principal, known);
+        return buildReport(
+          db,
+          { ...checked, by: [] },
+          {
+            programmeStart: app.config.programmeStart,
+            live: false,
+          },
+        );
+      });
       const kpi = report.kpis[0];
       if (!kpi) throw notFound(`There is no KPI ${code}.`);
       return reply

@@ -35,6 +35,12 @@ export const ReportQuerySchema = Type.Object(
           "Only this partner's figures (rows then carry `partner`). Forced to its own for a partner key.",
       }),
     ),
+    live: Type.Optional(
+      Type.Boolean({
+        description:
+          'Admin only: also compute the figures of locked periods from the records as they are now; each row then carries `liveActual`, so drift since the lock is visible',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -57,6 +63,12 @@ export const ReportRowSchema = Type.Object({
     description:
       'actual / target × 100 (ascending KPI) or target / actual × 100 (descending); null when undefined',
   }),
+  liveActual: Type.Optional(
+    Type.Union([Type.Number(), Type.Null()], {
+      description:
+        'With live=true: the figure computed now from the records; differs from `actual` when a locked period’s frozen figure has drifted',
+    }),
+  ),
 });
 
 export const ReportSchema = Type.Object({
@@ -65,6 +77,11 @@ export const ReportSchema = Type.Object({
       period: Type.String(),
       start: Type.String({ format: 'date' }),
       end: Type.String({ format: 'date' }),
+      locked: Type.Boolean({ description: 'The period lies in a period locked for all partners' }),
+      frozenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+        description:
+          'When the figures of the locked period were frozen: its rows read them, not the live records. Null when not locked (or locked before figures were frozen)',
+      }),
     }),
   ),
   by: Type.Array(DimensionSchema),
