@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
+import { refuseCredentialsInUrl } from './credentials-in-url.js';
 import { registerPressure } from './pressure.js';
 
 /** Response headers a browser client may read besides the CORS-safelisted ones. */
@@ -71,10 +72,15 @@ function relaxDocsPolicy(route: RouteOptions) {
 export async function registerSecurity(app: FastifyInstance) {
   app.addHook('onRoute', relaxDocsPolicy);
   // First of all, so that every answer carries them, refusals included.
-  app.addHook('onRequest', (_request, reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(SECURITY_HEADERS);
+    // API answers carry personal data and secrets (a new key): no cache may keep them.
+    if (request.url.startsWith('/v1') || request.url.startsWith('/metrics')) {
+      reply.header('cache-control', 'no-store');
+    }
     done();
   });
+  refuseCredentialsInUrl(app);
   // Before authentication, so that a browser can read a 401 or 429 from an allowed origin.
   await app.register(cors, {
     origin: app.config.corsOrigins,

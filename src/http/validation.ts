@@ -7,6 +7,7 @@ import type {
   FastifySchemaValidationError,
 } from 'fastify';
 import { components } from './components.js';
+import { DATE_MESSAGE, isCalendarDate } from './dates.js';
 import { badRequest, type FieldError } from './problem.js';
 
 const common: Options = {
@@ -20,6 +21,8 @@ const common: Options = {
 function withFormats(options: Options): Ajv {
   const ajv = new Ajv(options);
   addFormats.default(ajv);
+  // Every calendar date input, whatever schema it is in, within one range (src/http/dates.ts).
+  ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
   return ajv;
 }
 
@@ -84,6 +87,8 @@ function describe(error: ErrorObject, context: string): FieldError {
   } else if (error.keyword === 'additionalProperties') {
     path = `${path}/${escapePointerSegment(String(params.additionalProperty))}`;
     message = 'is not a known property';
+  } else if (error.keyword === 'format' && params.format === 'date') {
+    message = DATE_MESSAGE;
   } else if (error.keyword === 'enum') {
     message = `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   }

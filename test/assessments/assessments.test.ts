@@ -95,7 +95,7 @@ t.test('draft → patch (If-Match) → submit → second submit 409', async (t) 
     method: 'PATCH',
     url,
     key: fenip,
-    body: { assessedOn: '2999-01-01', answers: [{ criterion: 'c2', value: 9 }] },
+    body: { assessedOn: '2098-01-01', answers: [{ criterion: 'c2', value: 9 }] },
     headers: { 'if-match': '"1"' },
   });
   t.equal(badPatch.statusCode, 400);
@@ -198,7 +198,7 @@ t.test('validation: every problem of the answers listed with pointers', async (t
     body: {
       memberId: member.id,
       gridId: grid.id,
-      assessedOn: '2999-12-31',
+      assessedOn: '2098-12-31',
       assessor,
       answers: [
         { criterion: 'zz', value: true },

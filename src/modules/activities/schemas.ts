@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { CalendarDate } from '../../http/dates.js';
 import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
 import { ACTIVITY_MODES } from '../kpis/dimensions.js';
 import { RegionSchema } from '../members/schemas.js';
@@ -21,7 +22,7 @@ export const ACTIVITY_TYPES = [
 
 export const ActivityTypeSchema = Type.Enum([...ACTIVITY_TYPES]);
 export const ActivityModeSchema = Type.Enum([...ACTIVITY_MODES]);
-const DateSchema = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const DateSchema = CalendarDate();
 const People = Type.Integer({ minimum: 0, maximum: ACTIVITY_LIMITS.peoplePerMember });
 
 export const ParticipantSchema = Type.Object(
@@ -39,7 +40,7 @@ const activityFields = {
   mode: ActivityModeSchema,
   title: Type.String({ minLength: 1, maxLength: ACTIVITY_LIMITS.titleLength }),
   startsOn: DateSchema,
-  endsOn: Type.String({ format: 'date', description: 'YYYY-MM-DD, on or after startsOn' }),
+  endsOn: CalendarDate('YYYY-MM-DD, on or after startsOn'),
   city: Type.Optional(Type.String({ minLength: 1, maxLength: ACTIVITY_LIMITS.cityLength })),
   region: Type.Optional(RegionSchema),
   country: Type.String({
@@ -121,14 +122,9 @@ export const ActivityListQuery = Type.Object(
     partner: Type.Optional(Type.String({ maxLength: 40, description: 'Partner code' })),
     type: Type.Optional(ActivityTypeSchema),
     mode: Type.Optional(ActivityModeSchema),
-    from: Type.Optional(
-      Type.String({ format: 'date', description: 'Activities starting on or after this day' }),
-    ),
+    from: Type.Optional(CalendarDate('Activities starting on or after this day')),
     to: Type.Optional(
-      Type.String({
-        format: 'date',
-        description: 'Activities starting on or before this day (KPIs count activities by start)',
-      }),
+      CalendarDate('Activities starting on or before this day (KPIs count activities by start)'),
     ),
     memberId: Type.Optional(
       Type.String({ format: 'uuid', description: 'Activities this member took part in' }),

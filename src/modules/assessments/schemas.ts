@@ -1,11 +1,12 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { CalendarDate } from '../../http/dates.js';
 import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
 import { CodeSchema } from '../grids/definition.js';
 import { AnswersSchema } from '../grids/schemas.js';
 import { AssessmentResultSchema } from '../grids/scoring.js';
 
 const uuid = Type.String({ format: 'uuid' });
-const date = (description: string) => Type.String({ format: 'date', description });
+const date = (description: string) => CalendarDate(description);
 const timestamp = Type.String({ format: 'date-time' });
 const orNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 

@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { component, ref } from '../../http/components.js';
+import { CalendarDate } from '../../http/dates.js';
 import { Nullable } from '../../http/nullable.js';
 import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
 import { PartnerCode } from '../partners/schemas.js';
@@ -36,7 +37,7 @@ export const RegionSchema = component(
   ),
 );
 const Region = ref(RegionSchema);
-const DateSchema = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const DateSchema = CalendarDate();
 const ExternalRef = text(100, {
   pattern: '^\\S(.*\\S)?$',
   description: "The partner system's own id of the member; unique per partner",
@@ -146,9 +147,7 @@ const memberFields = {
   exportMarkets: Type.Optional(Markets('Countries exported to')),
   targetMarkets: Type.Optional(Markets('Countries aimed at')),
   digital: nullable(DigitalSchema),
-  joinedOn: nullable(
-    Type.String({ format: 'date', description: 'Defaults to the day of registration' }),
-  ),
+  joinedOn: nullable(CalendarDate('Defaults to the day of registration')),
   contacts: Type.Optional(Type.Array(Contact, { maxItems: LIMITS.contacts })),
 };
 
