@@ -9,12 +9,15 @@ function dimensionColumns(report: Report): Dimension[] {
   return [...columns];
 }
 
+/** Numbers stay numbers (a negative one is not escaped as a formula); the rest is text. */
 const cell = (value: number | string | boolean | null | undefined) =>
-  value === null || value === undefined ? '' : String(value);
+  value === null || value === undefined ? '' : typeof value === 'number' ? value : String(value);
 
 /**
  * The report as RFC 4180 CSV (comma, CRLF, quotes doubled) in UTF-8 with a byte-order mark, so
- * that Excel reads the French names right: one line per KPI × period × disaggregation.
+ * that Excel reads the French names right: one line per KPI × period × disaggregation. A text
+ * cell starting like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'` (csv-stringify's
+ * `escape_formulas`, the OWASP CSV-injection advice), so a spreadsheet shows it as text.
  */
 export function reportCsv(report: Report): string {
   const dims = dimensionColumns(report);
@@ -44,5 +47,9 @@ export function reportCsv(report: Report): string {
       cell(row.achievement),
     ];
   });
-  return stringify([columns, ...records], { bom: true, record_delimiter: 'windows' });
+  return stringify([columns, ...records], {
+    bom: true,
+    record_delimiter: 'windows',
+    escape_formulas: true,
+  });
 }
