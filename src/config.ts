@@ -37,8 +37,8 @@ const EnvSchema = Type.Object({
   RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 1000 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 0, default: 60000 }),
   REPORT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
-  REPORT_QUEUE_LENGTH: Type.Integer({ minimum: 0, maximum: 1000, default: 4 }),
-  REPORT_QUEUE_WAIT_MS: Type.Integer({ minimum: 0, default: 10000 }),
+  REPORT_QUEUE_LENGTH: Type.Integer({ minimum: 0, maximum: 1000, default: 8 }),
+  REPORT_QUEUE_WAIT_MS: Type.Integer({ minimum: 0, default: 20000 }),
 });
 type Env = Static<typeof EnvSchema>;
 

@@ -7,13 +7,14 @@ import type {
   FastifySchemaValidationError,
 } from 'fastify';
 import { badRequest, type FieldError } from './problem.js';
+import { isTextPattern, MULTILINE, PLAIN_TEXT_MESSAGE, withPlainText } from './text.js';
 
 const common: Options = {
   allErrors: true,
   useDefaults: true,
   strict: false,
   // OpenAPI keywords our schemas carry for the documentation only.
-  keywords: ['example', 'x-internal'],
+  keywords: ['example', 'x-internal', MULTILINE],
 };
 
 function withFormats(options: Options): Ajv {
@@ -33,11 +34,12 @@ const textAjv = withFormats({
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  return ajv.compile(withPlainText(schema as object)) as ReturnType<FastifySchemaCompiler<unknown>>;
 };
 
 export function addSharedSchema(schema: { $id: string }) {
-  for (const ajv of [bodyAjv, textAjv]) if (!ajv.getSchema(schema.$id)) ajv.addSchema(schema);
+  for (const ajv of [bodyAjv, textAjv])
+    if (!ajv.getSchema(schema.$id)) ajv.addSchema(withPlainText(schema));
 }
 
 /** Turns ajv's errors into our field errors: a pointer per body problem, a name per parameter. */
@@ -68,6 +70,8 @@ function describe(error: ErrorObject, context: string): FieldError {
   } else if (error.keyword === 'additionalProperties') {
     path = `${path}/${escapePointerSegment(String(params.additionalProperty))}`;
     message = 'is not a known property';
+  } else if (error.keyword === 'pattern' && isTextPattern(params.pattern)) {
+    message = PLAIN_TEXT_MESSAGE;
   } else if (error.keyword === 'enum') {
     message = `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   }

@@ -37,7 +37,7 @@ export const CodeSchema = Type.String({
 });
 
 export const TitleSchema = multilingualText(GRID_LIMITS.titleLength);
-export const TextSchema = multilingualText(GRID_LIMITS.textLength);
+export const TextSchema = multilingualText(GRID_LIMITS.textLength, { multiline: true });
 export type Multilingual = Static<typeof TextSchema>;
 
 export const MemberTypeSchema = Type.Union([

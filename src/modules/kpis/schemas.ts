@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { multilingualText } from '../../http/multilingual.js';
 import { BoundedNumber } from '../../http/numbers.js';
 import { PageQuery } from '../../http/pagination.js';
+import { MULTILINE } from '../../http/text.js';
 import { PERIOD_PATTERN } from '../periods/period.js';
 
 export const KPI_LIMITS = {
@@ -49,7 +50,7 @@ const YearValue = Type.Object(
 
 const definitionFields = {
   name: multilingualText(KPI_LIMITS.nameLength),
-  description: Type.Optional(multilingualText(KPI_LIMITS.descriptionLength)),
+  description: Type.Optional(multilingualText(KPI_LIMITS.descriptionLength, { multiline: true })),
   resultLevel: ResultLevelSchema,
   measure: MeasureSchema,
   unit: Type.String({ minLength: 1, maxLength: KPI_LIMITS.unitLength, examples: ['MAD'] }),
@@ -179,7 +180,7 @@ export const ValueInputSchema = Type.Object(
     value: Type.Optional(BoundedNumber({ description: 'The value; or numerator + denominator' })),
     numerator: Type.Optional(BoundedNumber({ description: 'Percentages only, with denominator' })),
     denominator: Type.Optional(BoundedNumber({ description: 'Percentages only; > 0' })),
-    comment: Type.Optional(Type.String({ maxLength: KPI_LIMITS.commentLength })),
+    comment: Type.Optional(Type.String({ maxLength: KPI_LIMITS.commentLength, [MULTILINE]: true })),
     evidenceUrl: Type.Optional(
       Type.String({ format: 'uri', maxLength: KPI_LIMITS.urlLength, pattern: '^https?://' }),
     ),
