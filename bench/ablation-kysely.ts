@@ -49,7 +49,7 @@ async function main() {
     (await database.pool.query('select id from members limit 1')).rows[0].id,
     null,
   );
-  const rowsB1 = await listMembers(db, null, filters, undefined);
+  const rowsB1 = await listMembers(db, null, filters, { by: 'id' });
   const raw = await database.pool.query(
     `select * from members where partner_code = 'FENIP' and region = 'MA-09' order by id limit 21`,
   );

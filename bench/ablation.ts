@@ -113,8 +113,11 @@ async function buildVariant(config: Config, database: DatabaseHandle, without: S
   );
   if (without.has('auth')) {
     // What the floor does instead: nothing; the routes still need a principal.
+    const id = randomBytes(16).toString('hex');
     const principal: Principal = {
-      keyId: randomBytes(16).toString('hex'),
+      kind: 'key',
+      id,
+      subject: id,
       role: 'admin',
       partnerCode: null,
     };

@@ -10,7 +10,7 @@ import type pg from 'pg';
 import pgModule from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { openEmbedded } from '../src/db/embedded.js';
-import { AUDIT_COLUMNS } from '../src/modules/audit/repository.js';
+import { AUDIT_COLUMNS, AUDIT_INSERT_COLUMNS } from '../src/modules/audit/repository.js';
 import { UPSERT_COLUMNS } from '../src/modules/members/repository.js';
 
 const ASSESSMENT_COLUMNS = `"assessments".*, "grids"."code" as "grid_code", "grids"."version" as "grid_version"`;
@@ -18,7 +18,7 @@ const ASSESSMENT_COLUMNS = `"assessments".*, "grids"."code" as "grid_code", "gri
 const recordsetSql = (columns: readonly (readonly [string, string])[]) =>
   `select ${columns.map(([key]) => `"${key}"`).join(', ')} from jsonb_to_recordset($1::jsonb) as r(${columns.map(([key, type]) => `"${key}" ${type}`).join(', ')})`;
 
-const AUDIT_INSERT = `insert into audit_events (id, actor_key_id, partner_code, entity, entity_id, action, changes) ${recordsetSql(AUDIT_COLUMNS)}`;
+const AUDIT_INSERT = `insert into audit_events (${AUDIT_INSERT_COLUMNS}) ${recordsetSql(AUDIT_COLUMNS)}`;
 
 /** The audit insert's one parameter: the events as a JSON array. */
 const auditRecords = (

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle, Db } from './db/database.js';
 import { registerAuth } from './http/auth.js';
 import { answerFrameworkError, registerErrorHandling } from './http/errors.js';
+import { registerConditionalGet } from './http/etag.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerMergePatch } from './http/merge-patch.js';
 import { registerMetrics } from './http/metrics.js';
@@ -18,6 +19,8 @@ import { activityRoutes } from './modules/activities/routes.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { assessmentRoutes } from './modules/assessments/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { registerEventRetention } from './modules/events/retention.js';
+import { eventRoutes } from './modules/events/routes.js';
 import { fieldRoutes } from './modules/field/routes.js';
 import { gridRoutes } from './modules/grids/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
@@ -25,8 +28,11 @@ import { kpiRoutes } from './modules/kpis/routes.js';
 import { kpiValueRoutes } from './modules/kpis/values-routes.js';
 import { memberRoutes } from './modules/members/routes.js';
 import { partnerRoutes } from './modules/partners/routes.js';
+import { peopleRoutes } from './modules/people/routes.js';
 import { periodRoutes } from './modules/periods/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
+import { webhookRoutes } from './modules/webhooks/routes.js';
+import { registerWebhookWorker } from './modules/webhooks/worker.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,6 +64,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
     return503OnClosing: true,
+    // Behind a reverse proxy the client's address (per-address limits) comes from it.
+    trustProxy: config.trustProxy,
     frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -77,12 +85,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBodyDepthLimit(app);
   await registerRateLimit(app);
   registerIdempotency(app);
+  registerConditionalGet(app);
   await registerOpenApi(app);
   await registerMetrics(app);
 
   await app.register(healthRoutes);
   await app.register(partnerRoutes);
   await app.register(apiKeyRoutes);
+  await app.register(peopleRoutes);
   await app.register(memberRoutes);
   await app.register(auditRoutes);
   await app.register(kpiRoutes);
@@ -93,5 +103,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(gridRoutes);
   await app.register(assessmentRoutes);
   await app.register(fieldRoutes);
+  await app.register(eventRoutes);
+  registerEventRetention(app);
+  await app.register(webhookRoutes);
+  registerWebhookWorker(app);
   return app;
 }

@@ -2,6 +2,7 @@ import type { ActivitiesTable } from './tables/activities.js';
 import type { ApiKeysTable } from './tables/api-keys.js';
 import type { AssessmentsTable } from './tables/assessments.js';
 import type { AuditEventsTable } from './tables/audit-events.js';
+import type { EventPurgeMarksTable, EventsTable } from './tables/events.js';
 import type { GridsTable } from './tables/grids.js';
 import type { IdempotencyKeysTable } from './tables/idempotency-keys.js';
 import type { KpiFrozenFiguresTable } from './tables/kpi-frozen-figures.js';
@@ -14,6 +15,11 @@ import type { ParticipationsTable } from './tables/participations.js';
 import type { PartnersTable } from './tables/partners.js';
 import type { RateLimitBucketsTable } from './tables/rate-limit-buckets.js';
 import type { ReadinessSpansTable } from './tables/readiness-spans.js';
+import type {
+  WebhookDeliveriesTable,
+  WebhookSecretsTable,
+  WebhookSubscriptionsTable,
+} from './tables/webhooks.js';
 
 /**
  * Every table the service reads or writes, by name. Column names are camelCase here and
@@ -24,6 +30,8 @@ export interface Database {
   apiKeys: ApiKeysTable;
   assessments: AssessmentsTable;
   auditEvents: AuditEventsTable;
+  eventPurgeMarks: EventPurgeMarksTable;
+  events: EventsTable;
   grids: GridsTable;
   idempotencyKeys: IdempotencyKeysTable;
   kpis: KpisTable;
@@ -36,4 +44,7 @@ export interface Database {
   kpiFrozenFigures: KpiFrozenFiguresTable;
   rateLimitBuckets: RateLimitBucketsTable;
   readinessSpans: ReadinessSpansTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+  webhookSecrets: WebhookSecretsTable;
+  webhookSubscriptions: WebhookSubscriptionsTable;
 }

@@ -2,14 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role } from '../db/tables/api-keys.js';
 import { hashKey } from '../modules/api-keys/keys.js';
 import { findActiveKey } from '../modules/api-keys/repository.js';
+import { authFailureGuard } from './auth-failures.js';
+import { looksLikeJwt, type PersonVerifier, personVerifier, RejectedToken } from './people.js';
+import type { Principal } from './principal.js';
 import { HttpProblem } from './problem.js';
 
-export interface Principal {
-  keyId: string;
-  role: Role;
-  /** The partner a `partner` key is bound to; null for admin and reporting keys. */
-  partnerCode: string | null;
-}
+export type { Principal } from './principal.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -50,10 +48,12 @@ function keyCacheOf(app: FastifyInstance): Map<string, CachedKey> {
 /** Makes this instance ask the database again for the key (called when it is revoked). */
 export function forgetApiKey(app: FastifyInstance, keyId: string) {
   const cache = keyCacheOf(app);
-  for (const [hash, cached] of cache) if (cached.principal.keyId === keyId) cache.delete(hash);
+  for (const [hash, cached] of cache) if (cached.principal.id === keyId) cache.delete(hash);
 }
 
-const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,256})\s*$/i;
+/** Long enough for an identity provider's access token; API keys are far shorter. */
+const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,8192})\s*$/i;
+const API_KEY_MAX_LENGTH = 256;
 
 function unauthorized(detail: string, error?: string) {
   return new HttpProblem({
@@ -67,11 +67,13 @@ function unauthorized(detail: string, error?: string) {
 }
 
 /**
- * API-key authentication and role checks. A route opts in by declaring `config.allow`; every
- * /v1 route must, so that no operation is left open by omission.
+ * Authentication (API keys, and people's access tokens when OIDC is configured: docs/people.md)
+ * and role checks. A route opts in by declaring `config.allow`; every /v1 route must, so that
+ * no operation is left open by omission.
  */
 export function registerAuth(app: FastifyInstance) {
   app.decorateRequest('principal', null as unknown as Principal);
+  const people = app.config.oidc ? personVerifier(app, app.config.oidc) : undefined;
 
   app.addHook('onRoute', (route) => {
     const allow = route.config?.allow;
@@ -83,26 +85,65 @@ export function registerAuth(app: FastifyInstance) {
     }
   });
 
+  const failures = authFailureGuard(app);
   app.addHook('onRequest', async (request) => {
     const allow = request.routeOptions.config.allow;
     if (!allow) return;
-    request.principal = await authenticate(app, request);
-    if (!allow.includes(request.principal.role)) {
+    failures.refuseIfLimited(request);
+    try {
+      request.principal = await authenticate(app, request, people);
+    } catch (error) {
+      // A credential that was sent and refused is a guess; a request without one is not.
+      if (request.headers.authorization !== undefined && (error as HttpProblem).status === 401) {
+        failures.recordFailure(request);
+      }
+      throw error;
+    }
+    const { kind, role } = request.principal;
+    if (!allow.includes(role)) {
+      const caller = kind === 'key' ? `A ${role} key` : `A person with the ${role} role`;
       throw new HttpProblem({
         status: 403,
         slug: 'forbidden',
-        detail: `A ${request.principal.role} key may not ${request.method} ${request.routeOptions.url}.`,
+        detail: `${caller} may not ${request.method} ${request.routeOptions.url}.`,
       });
     }
+    assertOwnPartnerPath(request);
   });
 }
 
-async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<Principal> {
+/** Routes addressed by a partner's code: `/v1/partners/{code}/…`. */
+const PARTNER_PATH = '/v1/partners/:code/';
+
+/**
+ * A partner key may use the partner-paths of its own partner only: another partner's path is a
+ * 403 (the partner itself is public, so a 404 would pretend it does not exist).
+ */
+function assertOwnPartnerPath(request: FastifyRequest) {
+  const { role, partnerCode } = request.principal;
+  if (role !== 'partner' || !request.routeOptions.url?.startsWith(PARTNER_PATH)) return;
+  const { code } = request.params as { code?: string };
+  if (code === partnerCode) return;
+  throw new HttpProblem({
+    status: 403,
+    slug: 'forbidden',
+    detail: `A ${partnerCode} key may use the /v1/partners/${partnerCode}/… paths only.`,
+  });
+}
+
+async function authenticate(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  people: PersonVerifier | undefined,
+): Promise<Principal> {
   const header = request.headers.authorization;
   if (!header) throw unauthorized('An API key is required: Authorization: Bearer <key>.');
   const match = BEARER.exec(header);
   if (!match?.[1])
     throw unauthorized('The Authorization header is not a Bearer key.', 'invalid_request');
+  if (people && looksLikeJwt(match[1])) return authenticatePerson(people, match[1]);
+  if (match[1].length > API_KEY_MAX_LENGTH)
+    throw unauthorized('The API key is unknown or revoked.', 'invalid_token');
   const cache = keyCacheOf(app);
   const hash = hashKey(match[1]);
   const cached = cache.get(hash);
@@ -112,10 +153,38 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
     cache.delete(hash);
     throw unauthorized('The API key is unknown or revoked.', 'invalid_token');
   }
-  const principal = { keyId: key.id, role: key.role, partnerCode: key.partnerCode };
+  const principal: Principal = {
+    kind: 'key',
+    id: key.id,
+    name: key.name,
+    subject: key.id,
+    role: key.role,
+    partnerCode: key.partnerCode,
+  };
   if (cache.size >= KEY_CACHE_MAX) cache.clear();
   cache.set(hash, { principal, expiresAt: Date.now() + KEY_CACHE_TTL_MS });
   return principal;
+}
+
+/** A credential as written beside the data it changed: its kind, its id and its role. */
+export interface Writer {
+  changedByKind: string;
+  changedBy: string;
+  changedByRole: string;
+}
+
+/** The caller as the writer of what it changes (docs/sync.md: the If-Match rule). */
+export function writerOf(principal: Principal): Writer {
+  return { changedByKind: principal.kind, changedBy: principal.id, changedByRole: principal.role };
+}
+
+async function authenticatePerson(people: PersonVerifier, token: string): Promise<Principal> {
+  try {
+    return await people.verify(token);
+  } catch (error) {
+    if (error instanceof RejectedToken) throw unauthorized(error.message, 'invalid_token');
+    throw error;
+  }
 }
 
 /**

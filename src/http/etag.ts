@@ -1,5 +1,11 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+  RouteOptions,
+} from 'fastify';
+import { type TObject, Type } from 'typebox';
 import { HttpProblem } from './problem.js';
 
 /** Request headers of every conditional update (documented in the contract). */
@@ -41,5 +47,62 @@ export function staleVersion(current?: number) {
         ? 'If-Match does not name the current version.'
         : `If-Match does not name the current version (${current}); reload and retry.`,
     ...(current === undefined ? {} : { headers: { etag: `"${current}"` } }),
+  });
+}
+
+/** The entity-tags an If-None-Match header lists (weak or strong), or `*`. */
+function listedTags(header: string): string[] | '*' {
+  if (header.trim() === '*') return '*';
+  return header.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+}
+
+/** RFC 9110 §13.1.2: If-None-Match compares weakly — `W/"3"` matches `"3"`. */
+export function noneMatch(header: string, etag: string): boolean {
+  const tags = listedTags(header);
+  return tags !== '*' && !tags.includes(etag.replace(/^W\//, ''));
+}
+
+const NOT_MODIFIED = {
+  description: 'Not Modified: `If-None-Match` named the current `ETag`; no body',
+  type: 'null',
+};
+
+/** A GET of one resource (its path ends with a parameter) may answer 304. */
+const isSingleResourceGet = (route: RouteOptions) =>
+  route.method === 'GET' && /\/:[^/]+$/.test(route.url) && !!route.schema && !route.schema.hide;
+
+/**
+ * Conditional GET, once for every route: a GET whose answer carries an ETag that the request's
+ * If-None-Match names is answered 304 without a body (the handler still runs: the ETag is
+ * known only once the resource is read). Documented on single-resource GETs.
+ */
+export function registerConditionalGet(app: FastifyInstance) {
+  app.addHook('onRoute', (route) => {
+    if (!isSingleResourceGet(route)) return;
+    const schema = route.schema as FastifySchema;
+    const response = (schema.response ?? {}) as Record<string, unknown>;
+    response['304'] ??= NOT_MODIFIED;
+    schema.response = response;
+    const headers = (schema.headers ?? Type.Object({})) as TObject;
+    schema.headers = Type.Object(
+      {
+        ...headers.properties,
+        'if-none-match': Type.Optional(
+          Type.String({ description: 'An `ETag` you hold: 304 while it is current' }),
+        ),
+      },
+      { additionalProperties: true },
+    );
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    const header = request.headers['if-none-match'];
+    const etag = reply.getHeader('etag');
+    if (request.method !== 'GET' && request.method !== 'HEAD') return payload;
+    if (reply.statusCode !== 200 || !header || typeof etag !== 'string') return payload;
+    if (noneMatch(header, etag)) return payload;
+    reply.code(304);
+    reply.removeHeader('content-type');
+    reply.removeHeader('content-length');
+    return '';
   });
 }

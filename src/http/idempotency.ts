@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import stringify from 'safe-stable-stringify';
@@ -8,13 +9,19 @@ import { badRequest, HttpProblem } from './problem.js';
 
 /**
  * Idempotent POSTs (api.md → Idempotency), for every POST route at once. A request carrying
- * `Idempotency-Key` is recorded, after authentication and validation, under its scope (API
- * key, method, path). A repeat within 24 h replays the first response; a repeat with another
- * body is a 422; a repeat while the first still runs is a 409. Records live in the database, so
- * they hold across restarts and instances; expired ones are purged when the service starts
- * listening and then hourly. Stored bodies are encrypted with a key derived from the caller's
- * API key, which the database never holds: a response carrying a new API key or a person's
- * contacts is not readable from the table.
+ * `Idempotency-Key` is recorded, after authentication and validation, under its scope (the
+ * caller, an API key or a person; method; path). A repeat within 24 h replays the first
+ * response; a repeat with another body is a 422; a repeat while the first still runs is a 409.
+ * Records live in the database, so they hold across restarts and instances; expired ones are
+ * purged when the service starts listening and then hourly. Stored bodies are encrypted with a
+ * key derived from the caller's bearer credential (API key or access token), which the database
+ * never holds: a response carrying a new API key or a person's contacts is not readable from
+ * the table.
+ *
+ * What is kept is bounded (docs/security.md → Idempotency storage): a dry run is not kept (it
+ * wrote nothing, so a repeat computes it again); other bodies are compressed, and one still
+ * larger than MAX_STORED_BODY_BYTES is not kept: a repeat is then a 410 saying so. Erasing a
+ * member's personal data withholds the stored responses about it the same way.
  */
 
 const HEADER = 'idempotency-key';
@@ -25,9 +32,13 @@ const RETENTION = '24 hours';
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 /** Response headers kept and replayed with the body. */
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'] as const;
+/** Largest body kept for a replay, compressed and sealed (a 1,000-row import fits in it). */
+export const MAX_STORED_BODY_BYTES = 64 * 1024;
+/** Marks a body stored compressed (records written before were not). */
+const COMPRESSED = 'z1.';
 
 interface Scope {
-  apiKeyId: string;
+  callerId: string;
   method: string;
   path: string;
   key: string;
@@ -53,7 +64,7 @@ const KeyParameter = {
   pattern: KEY_PATTERN,
   description:
     'Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a ' +
-    'repeat with the same key, method, path and body from the same API key replays the first ' +
+    'repeat with the same key, method, path and body from the same caller replays the first ' +
     'response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a ' +
     'repeat while the first is still running is a 409 with `Retry-After`.',
 };
@@ -111,7 +122,7 @@ function scopeOf(request: FastifyRequest): Scope | null {
     ]);
   }
   return {
-    apiKeyId: request.principal.keyId,
+    callerId: request.principal.id,
     method: request.method,
     path: request.url.split('?')[0] ?? request.url,
     key,
@@ -145,6 +156,9 @@ async function claimOrReplay(app: FastifyInstance, request: FastifyRequest, repl
         detail: 'This Idempotency-Key was used for a different request body; use a new key.',
       });
     }
+    if (existing.state === 'completed' && existing.responseWithheld !== null) {
+      throw withheld(existing.responseWithheld, existing.responseHeaders);
+    }
     if (existing.state === 'completed' && existing.responseStatus !== null) {
       return replay(reply, existing, cipherKey);
     }
@@ -170,12 +184,13 @@ async function claim(
 ): Promise<boolean> {
   const { rows } = await sql`
     insert into idempotency_keys as k
-      (api_key_id, method, path, key, fingerprint, state, expires_at, locked_until)
-    values (${scope.apiKeyId}, ${scope.method}, ${scope.path}, ${scope.key}, ${fingerprint},
+      (caller_id, method, path, key, fingerprint, state, expires_at, locked_until)
+    values (${scope.callerId}, ${scope.method}, ${scope.path}, ${scope.key}, ${fingerprint},
       'running', now() + ${RETENTION}::interval, now() + make_interval(secs => ${lockSeconds}))
-    on conflict (api_key_id, method, path, key) do update set
+    on conflict (caller_id, method, path, key) do update set
       fingerprint = excluded.fingerprint, state = 'running', response_status = null,
-      response_headers = null, response_body = null, created_at = now(),
+      response_headers = null, response_body = null, response_withheld = null, subject = null,
+      created_at = now(),
       expires_at = excluded.expires_at, locked_until = excluded.locked_until
     where k.expires_at <= now()
       or (k.state = 'running' and k.locked_until <= now() and k.fingerprint = excluded.fingerprint)
@@ -187,7 +202,7 @@ async function claim(
 function inScope(scope: Scope) {
   return (eb: ExpressionBuilder<Database, 'idempotencyKeys'>) =>
     eb.and({
-      apiKeyId: scope.apiKeyId,
+      callerId: scope.callerId,
       method: scope.method,
       path: scope.path,
       key: scope.key,
@@ -198,20 +213,60 @@ async function findRecord(db: Kysely<Database>, scope: Scope) {
   return db
     .selectFrom('idempotencyKeys')
     .where(inScope(scope))
-    .select(['fingerprint', 'state', 'responseStatus', 'responseHeaders', 'responseBody'])
+    .select([
+      'fingerprint',
+      'state',
+      'responseStatus',
+      'responseHeaders',
+      'responseBody',
+      'responseWithheld',
+    ])
     .where(sql<boolean>`expires_at > now()`)
     .executeTakeFirst();
 }
 
 type StoredResponse = NonNullable<Awaited<ReturnType<typeof findRecord>>>;
 
+const WITHHELD_DETAIL = {
+  'personal-data-erased':
+    'The request was applied, but its response held personal data that has since been erased; ' +
+    'read the resource instead.',
+  'too-large':
+    'The request was applied, but its response was too large to keep for a replay; read the ' +
+    'resources it changed instead.',
+} as const;
+
+/** A repeat of a request whose response is no longer kept: applied once, never again. */
+function withheld(reason: keyof typeof WITHHELD_DETAIL, headers: StoredHeaders | null) {
+  return new HttpProblem({
+    status: 410,
+    slug: `idempotent-response-${reason}`,
+    detail: WITHHELD_DETAIL[reason],
+    headers: headers?.location ? { location: headers.location } : {},
+  });
+}
+
 function replay(reply: FastifyReply, stored: StoredResponse, cipherKey: Buffer) {
+  let body: string;
+  try {
+    body = unseal(cipherKey, stored.responseBody ?? '');
+  } catch {
+    // A person's access token is renewed every few minutes: a repeat sent with a newer one
+    // cannot read the first answer (docs/people.md). The request was carried out all the same.
+    throw new HttpProblem({
+      status: 409,
+      slug: 'idempotency-key-used',
+      detail:
+        'This request was already carried out with this Idempotency-Key; its answer can be ' +
+        'replayed only with the credentials that sent it. Read the record instead.',
+    });
+  }
   reply.code(stored.responseStatus ?? 200);
   for (const [name, value] of Object.entries(stored.responseHeaders ?? {})) {
     reply.header(name, value);
   }
   reply.header('idempotent-replayed', 'true');
-  return reply.send(unseal(cipherKey, stored.responseBody ?? ''));
+  return reply.send(body);
 }
 
 /**
@@ -231,7 +286,8 @@ async function complete(
   const { scope, cipherKey } = claim;
   const status = reply.statusCode;
   const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload.toString() : null;
-  const keep = status !== 400 && status < 500 && (body !== null || payload == null);
+  const keep =
+    status !== 400 && status < 500 && (body !== null || payload == null) && !isDryRun(request);
   try {
     if (!keep) {
       await app.db
@@ -241,13 +297,17 @@ async function complete(
         .execute();
       return;
     }
+    const sealed = seal(cipherKey, deflateRawSync(body ?? ''));
+    const tooLarge = sealed.length > MAX_STORED_BODY_BYTES;
     await app.db
       .updateTable('idempotencyKeys')
       .set({
         state: 'completed',
         responseStatus: status,
         responseHeaders: JSON.stringify(keptHeaders(reply)),
-        responseBody: seal(cipherKey, body ?? ''),
+        responseBody: tooLarge ? null : sealed,
+        responseWithheld: tooLarge ? 'too-large' : null,
+        subject: subjectOf(scope, status, body),
       })
       .where(inScope(scope))
       .where('state', '=', 'running')
@@ -256,6 +316,51 @@ async function complete(
     // The write itself succeeded: answer it. The record stays running until its lock ends.
     request.log.error({ err: error }, 'could not store the idempotent response');
   }
+}
+
+/** A dry run writes nothing: repeating it is safe, so its (possibly large) answer is not kept. */
+function isDryRun(request: FastifyRequest): boolean {
+  const body = request.body as { dryRun?: unknown } | null | undefined;
+  return typeof body === 'object' && body !== null && body.dryRun === true;
+}
+
+/**
+ * The resource a kept response is about: what a 201 created (the path and the `id` of its
+ * body), else the request path. Erasure finds the copies of personal data by it.
+ */
+function subjectOf(scope: Scope, status: number, body: string | null): string {
+  if (status !== 201 || body === null) return scope.path;
+  try {
+    const id = (JSON.parse(body) as { id?: unknown }).id;
+    return typeof id === 'string' || typeof id === 'number' ? `${scope.path}/${id}` : scope.path;
+  } catch {
+    return scope.path;
+  }
+}
+
+/**
+ * Drops the kept bodies of the responses about a resource and what lies below it (erasure of
+ * personal data; caller's transaction): a repeat of those requests is then a 410, never the
+ * data again. Returns how many were withheld.
+ */
+export async function withholdStoredResponses(
+  db: Kysely<Database>,
+  subject: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('idempotencyKeys')
+    .set({ responseBody: null, responseWithheld: 'personal-data-erased' })
+    .where((eb) =>
+      eb.or([eb('subject', '=', subject), eb('subject', 'like', `${escapeLike(subject)}/%`)]),
+    )
+    .where('state', '=', 'completed')
+    .where('responseBody', 'is not', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function keptHeaders(reply: FastifyReply): StoredHeaders {
@@ -273,21 +378,24 @@ function cipherKeyOf(request: FastifyRequest, scope: Scope): Buffer {
   return Buffer.from(hkdfSync('sha256', bearer, 'jahiz idempotency', info, 32));
 }
 
-/** AES-256-GCM; stored as base64 `iv.tag.ciphertext`. */
-function seal(cipherKey: Buffer, text: string): string {
+/** AES-256-GCM of the compressed body; stored as base64 `z1.iv.tag.ciphertext`. */
+function seal(cipherKey: Buffer, compressed: Buffer): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', cipherKey, iv);
-  const sealed = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-  return [iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64')).join('.');
+  const sealed = Buffer.concat([cipher.update(compressed), cipher.final()]);
+  const parts = [iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64'));
+  return COMPRESSED + parts.join('.');
 }
 
 function unseal(cipherKey: Buffer, stored: string): string {
-  const [iv = '', tag = '', sealed = ''] = stored.split('.');
+  const compressed = stored.startsWith(COMPRESSED);
+  const [iv = '', tag = '', sealed = ''] = stored
+    .slice(compressed ? COMPRESSED.length : 0)
+    .split('.');
   const decipher = createDecipheriv('aes-256-gcm', cipherKey, Buffer.from(iv, 'base64'));
   decipher.setAuthTag(Buffer.from(tag, 'base64'));
-  return Buffer.concat([decipher.update(Buffer.from(sealed, 'base64')), decipher.final()]).toString(
-    'utf8',
-  );
+  const plain = Buffer.concat([decipher.update(Buffer.from(sealed, 'base64')), decipher.final()]);
+  return (compressed ? inflateRawSync(plain) : plain).toString('utf8');
 }
 
 /** Deletes the records past their 24 h; returns how many. */

@@ -1,12 +1,17 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
+import { component, ref } from './components.js';
 import { MULTILINE } from './text.js';
 
+/** Lengths of the two multilingual fragments: short names and titles, longer texts. */
+export const MULTILINGUAL_LIMITS = { name: 200, text: 2000 } as const;
+
 /**
- * api.md's multilingual text: `fr` and `en` required, `ar` optional, each 1–maxLength chars.
- * `multiline` texts (descriptions, help) may hold tab and line breaks; no text may hold other
- * control characters (text.ts).
+ * Multilingual text (docs/integrators.md): `fr` and `en` required, `ar` optional. Long texts
+ * (descriptions, help) are multi-line: tab and line breaks allowed, no other control
+ * character (text.ts); names are single-line.
  */
-export function multilingualText(maxLength: number, { multiline = false } = {}) {
+function multilingual(maxLength: number, description: string) {
+  const multiline = maxLength > MULTILINGUAL_LIMITS.name;
   const text = Type.String({
     minLength: 1,
     maxLength,
@@ -14,6 +19,25 @@ export function multilingualText(maxLength: number, { multiline = false } = {}) 
   });
   return Type.Object(
     { fr: text, en: text, ar: Type.Optional(text) },
-    { additionalProperties: false, description: 'French and English required, Arabic optional' },
+    { additionalProperties: false, description },
   );
 }
+
+export const MultilingualNameSchema = component(
+  'MultilingualName',
+  multilingual(
+    MULTILINGUAL_LIMITS.name,
+    `A name or title in French and English (required) and Arabic (optional), each 1–${MULTILINGUAL_LIMITS.name} characters`,
+  ),
+);
+export const MultilingualTextSchema = component(
+  'MultilingualText',
+  multilingual(
+    MULTILINGUAL_LIMITS.text,
+    `A text in French and English (required) and Arabic (optional), each 1–${MULTILINGUAL_LIMITS.text} characters`,
+  ),
+);
+export type Multilingual = Static<typeof MultilingualTextSchema>;
+
+export const MultilingualName = ref(MultilingualNameSchema);
+export const MultilingualText = ref(MultilingualTextSchema);

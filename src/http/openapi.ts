@@ -1,17 +1,20 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
+import { components, ref } from './components.js';
 import { ProblemSchema } from './problem.js';
 import { withPlainText } from './text.js';
 
 const DESCRIPTION = [
   'Export-readiness and programme-monitoring service of the ASMEX / SIPPO / GIZ programme with',
-  'the federations FENIP and AMITH.\n\nEvery `/v1` operation needs `Authorization: Bearer <api key>`.',
+  'the federations FENIP and AMITH.\n\nEvery `/v1` operation needs `Authorization: Bearer <api key>`',
+  '(machines) or, where an identity provider is configured, `Bearer <access token>` of a',
+  'signed-in person (`GET /v1/me` says who the caller is).',
   'Errors are `application/problem+json` (RFC 9457); validation errors list every problem in',
   '`errors`, each with a JSON `pointer` into the body or the `parameter` it concerns.\n\n**Idempotency.**',
   'Every `POST` accepts an `Idempotency-Key` header (1–255 visible ASCII',
-  'characters). Its scope is the API key, the method and the path. For 24 hours a repeat with',
-  'the same body replays the first status, body, `Content-Type`, `Location` and `ETag` with',
+  'characters). Its scope is the caller (API key or person), the method and the path. For 24',
+  'hours a repeat with the same body replays the first status, body, `Content-Type`, `Location` and `ETag` with',
   '`Idempotent-Replayed: true`; the same key with another body is a 422',
   '(`urn:jahiz:problem:idempotency-key-reused`); a repeat while the first is still running is a',
   '409 (`urn:jahiz:problem:idempotency-in-progress`, with `Retry-After`). Requests refused before',
@@ -20,7 +23,7 @@ const DESCRIPTION = [
 
 const problemResponse = (description: string) => ({
   description,
-  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+  content: { 'application/problem+json': { schema: ref(ProblemSchema) } },
 });
 
 /**
@@ -59,7 +62,7 @@ function documentProblems(route: RouteOptions) {
 
 /** Generates the OpenAPI 3.1 document from the route schemas and serves it with a docs page. */
 export async function registerOpenApi(app: FastifyInstance) {
-  app.addSchema(ProblemSchema);
+  for (const schema of components()) app.addSchema(schema);
   app.addHook('onRoute', documentProblems);
   await app.register(swagger, {
     openapi: {
@@ -71,10 +74,16 @@ export async function registerOpenApi(app: FastifyInstance) {
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
         contact: { name: 'ASMEX programme team' },
       },
-      servers: [{ url: 'http://localhost:8080', description: 'Local instance' }],
+      servers: [{ url: '/', description: 'The instance serving this document' }],
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key issued by an admin.' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API key issued by an admin (machines), or a person’s access token (a JWT) ' +
+              'from the identity provider set by OIDC_ISSUER (docs/people.md).',
+          },
         },
       },
       tags: [
@@ -84,6 +93,7 @@ export async function registerOpenApi(app: FastifyInstance) {
           name: 'members',
           description: 'Members of the partner federations (companies, cooperatives)',
         },
+        { name: 'people', description: 'The caller: an API key or a signed-in person' },
         { name: 'audit', description: 'Who changed what, when (append-only)' },
         { name: 'kpis', description: 'KPI definitions, targets and reported values (kpis.md)' },
         { name: 'periods', description: 'Reporting period locks' },
@@ -98,6 +108,8 @@ export async function registerOpenApi(app: FastifyInstance) {
           name: 'field collection',
           description: 'Grids as XLSForms for KoboToolbox and ODK; their submissions imported',
         },
+        { name: 'events', description: 'The change feed: what jahiz wrote or decided, in order' },
+        { name: 'webhooks', description: 'Events pushed to subscribers (Standard Webhooks)' },
       ],
     },
     transform: documentRequests,

@@ -67,3 +67,47 @@ export function toPage<R>(rows: R[], limit: number, keyOf: (row: R) => CursorVal
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
   };
 }
+
+/** `updatedSince` of the lists a partner system syncs from (members, assessments, activities). */
+export const UpdatedSinceQuery = {
+  updatedSince: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description:
+        'Only what changed at or after this ISO 8601 timestamp (with its offset, e.g. ' +
+        '`2026-11-30T02:00:00Z`); the list is then ordered by (`updatedAt`, `id`)',
+    }),
+  ),
+};
+
+/** The order and position of a list page: by id, or by (updatedAt, id) with updatedSince. */
+export type ListOrder =
+  | { by: 'id'; afterId?: string }
+  | { by: 'updatedAt'; since: string; after?: { updatedAt: string; id: string } };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A timestamp as the database writes it as text (the cursor keeps its microseconds). */
+const DB_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00$/;
+
+/** Reads the order of a list from its query: `updatedSince` and the cursor that goes with it. */
+export function listOrder(query: { cursor?: string; updatedSince?: string }): ListOrder {
+  if (query.updatedSince === undefined)
+    return { by: 'id', afterId: decodeSingleKeyCursor(query.cursor) };
+  const key = decodeCursor(query.cursor, 2);
+  if (key === undefined) return { by: 'updatedAt', since: query.updatedSince };
+  const [updatedAt, id] = key.map(String) as [string, string];
+  if (!DB_TIMESTAMP.test(updatedAt) || !UUID.test(id))
+    throw badRequest('The cursor is not one this service issued.', [
+      { parameter: 'cursor', message: 'is malformed' },
+    ]);
+  return { by: 'updatedAt', since: query.updatedSince, after: { updatedAt, id } };
+}
+
+/** A page of a list read in `order`; rows carry their exact updatedAt for the cursor. */
+export function toOrderedPage<R extends { id: string; cursorUpdatedAt: string }>(
+  rows: R[],
+  limit: number,
+  order: ListOrder,
+) {
+  return toPage(rows, limit, (r) => (order.by === 'id' ? [r.id] : [r.cursorUpdatedAt, r.id]));
+}

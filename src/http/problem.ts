@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { component } from './components.js';
 
 /** One invalid input: a JSON pointer into the body, or a query/path/header parameter name. */
 export interface FieldError {
@@ -29,6 +30,7 @@ const TITLES: Record<number, string> = {
   406: 'Not Acceptable',
   408: 'Request Timeout',
   409: 'Conflict',
+  410: 'Gone',
   412: 'Precondition Failed',
   413: 'Content Too Large',
   414: 'URI Too Long',
@@ -98,21 +100,24 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem) {
 }
 
 /** The problem document as a response schema, shared by every route's error responses. */
-export const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    errors: Type.Optional(
-      Type.Array(
-        Type.Object({
-          pointer: Type.Optional(Type.String()),
-          parameter: Type.Optional(Type.String()),
-          message: Type.String(),
-        }),
+export const ProblemSchema = component(
+  'Problem',
+  Type.Object(
+    {
+      type: Type.String(),
+      title: Type.String(),
+      status: Type.Integer(),
+      detail: Type.String(),
+      errors: Type.Optional(
+        Type.Array(
+          Type.Object({
+            pointer: Type.Optional(Type.String()),
+            parameter: Type.Optional(Type.String()),
+            message: Type.String(),
+          }),
+        ),
       ),
-    ),
-  },
-  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
+    },
+    { additionalProperties: true, description: 'RFC 9457 problem details' },
+  ),
 );

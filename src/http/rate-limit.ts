@@ -9,8 +9,9 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 /**
  * Per-caller request limits (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS) on every /v1 route,
  * counted in PostgreSQL so that all instances behind a load balancer share one budget per API
- * key. Registered after authentication: a caller is its API key id; a request without one (no
- * /v1 route today) would be counted by client address. Health, docs, OpenAPI and metrics are
+ * key or person. Registered after authentication: a caller is its API key or person
+ * (src/http/principal.ts); a request without one (no /v1 route today) would be counted by client
+ * address. Health, docs, OpenAPI and metrics are
  * not limited. Responses carry the IETF draft `RateLimit-*` headers; a refused one is a 429
  * problem with `Retry-After`.
  */
@@ -40,7 +41,9 @@ export async function registerRateLimit(app: FastifyInstance) {
 }
 
 function callerKey(request: FastifyRequest): string {
-  return request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`;
+  return request.principal
+    ? `${request.principal.kind}:${request.principal.id}`
+    : `ip:${request.ip}`;
 }
 
 /** How often an instance adds the requests it counted locally to the shared counters. */

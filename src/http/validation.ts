@@ -6,6 +6,7 @@ import type {
   FastifySchemaCompiler,
   FastifySchemaValidationError,
 } from 'fastify';
+import { components } from './components.js';
 import { badRequest, type FieldError } from './problem.js';
 import { isTextPattern, MULTILINE, PLAIN_TEXT_MESSAGE, withPlainText } from './text.js';
 
@@ -32,14 +33,28 @@ const textAjv = withFormats({
   removeAdditional: false,
 });
 
+const known = new Map<Ajv, number>();
+
+/** The validator knows every named schema (components.ts) defined so far, by the same objects. */
+function withComponents(ajv: Ajv): Ajv {
+  const all = components();
+  for (let i = known.get(ajv) ?? 0; i < all.length; i++) ajv.addSchema(all[i] as object);
+  known.set(ajv, all.length);
+  return ajv;
+}
+
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const ajv = httpPart === 'body' ? bodyAjv : textAjv;
+  const ajv = withComponents(httpPart === 'body' ? bodyAjv : textAjv);
   return ajv.compile(withPlainText(schema as object)) as ReturnType<FastifySchemaCompiler<unknown>>;
 };
 
-export function addSharedSchema(schema: { $id: string }) {
-  for (const ajv of [bodyAjv, textAjv])
-    if (!ajv.getSchema(schema.$id)) ajv.addSchema(withPlainText(schema));
+export type BodyValidator = ((value: unknown) => boolean) & {
+  errors?: FastifySchemaValidationError[] | null;
+};
+
+/** The service's body validator for a schema, for code (and tests) that check documents by hand. */
+export function bodyValidator(schema: object): BodyValidator {
+  return validatorCompiler({ schema, method: 'POST', url: '/', httpPart: 'body' }) as BodyValidator;
 }
 
 /** Turns ajv's errors into our field errors: a pointer per body problem, a name per parameter. */

@@ -13,6 +13,7 @@ const { api, keyFor, app } = await startTestApp(t);
 interface AuditEvent {
   id: string;
   occurredAt: string;
+  actor: { kind: string; id: string; name?: string } | null;
   actorKeyId: string | null;
   partnerCode: string | null;
   entity: string;
@@ -43,6 +44,7 @@ t.test('writes record who did what to which record, never the key', async (t) =>
   });
   t.equal(partner.statusCode, 201);
   const [created] = (await events('entity=partner&entityId=AUDX')).data;
+  t.same(created?.actor, { kind: 'key', id: adminKeyId, name: 'JAHIZ_ADMIN_KEY' });
   t.match(created, {
     actorKeyId: adminKeyId,
     partnerCode: 'AUDX',
@@ -105,11 +107,17 @@ t.test('filters', async (t) => {
     body: { code: 'AUDY', name: 'Other' },
   });
   t.equal(res.statusCode, 201);
-  const byActor = (await events(`actorKeyId=${otherId}`)).data;
+  const byActor = (await events(`actor=${otherId}`)).data;
   t.same(
     byActor.map((e) => [e.entity, e.entityId]),
     [['partner', 'AUDY']],
   );
+  t.same((await events(`actorKeyId=${otherId}`)).data, byActor, 'the older parameter still works');
+  const both = await api({
+    method: 'GET',
+    url: `/v1/audit-events?actor=${otherId}&actorKeyId=${adminKeyId}`,
+  });
+  t.equal(both.statusCode, 400, 'actor and actorKeyId naming different keys');
   const byPartner = (await events('partner=FENIP&entity=apiKey')).data;
   t.ok(byPartner.length >= 2);
   t.ok(byPartner.every((e) => e.partnerCode === 'FENIP' && e.entity === 'apiKey'));
@@ -155,7 +163,7 @@ t.test('paging walks every event once, newest first, while events are added', as
   await recordAuditEvents(
     app.db,
     Array.from({ length: 23 }, (_, i) => ({
-      actorKeyId: null,
+      actor: null,
       entity: 'paging',
       entityId: String(i),
       action: 'create',
@@ -173,7 +181,7 @@ t.test('paging walks every event once, newest first, while events are added', as
     pages += 1;
     // A write during paging lands before the first page, never in the walk.
     await recordAuditEvents(app.db, [
-      { actorKeyId: null, entity: 'paging', entityId: `late${pages}`, action: 'create' },
+      { actor: null, entity: 'paging', entityId: `late${pages}`, action: 'create' },
     ]);
   } while (cursor);
   t.equal(pages, 5);
@@ -198,7 +206,7 @@ t.test('only admins read the audit log', async (t) => {
 t.test('the log is append-only; only a declared redaction rewrites changes', async (t) => {
   await recordAuditEvents(app.db, [
     {
-      actorKeyId: null,
+      actor: null,
       entity: 'member',
       entityId: 'm1',
       action: 'create',
@@ -243,7 +251,7 @@ t.test('the log is append-only; only a declared redaction rewrites changes', asy
 t.test('redactAuditValues erases the values of personal fields only', async (t) => {
   await recordAuditEvents(app.db, [
     {
-      actorKeyId: null,
+      actor: null,
       entity: 'member',
       entityId: 'm2',
       action: 'create',
@@ -254,21 +262,21 @@ t.test('redactAuditValues erases the values of personal fields only', async (t) 
       },
     },
     {
-      actorKeyId: null,
+      actor: null,
       entity: 'member',
       entityId: 'm2',
       action: 'update',
       changes: { contacts: { from: [{ name: 'Fatima' }], to: [] } },
     },
     {
-      actorKeyId: null,
+      actor: null,
       entity: 'member',
       entityId: 'm2',
       action: 'update',
       changes: { region: { from: 'MA-01', to: 'MA-02' } },
     },
     {
-      actorKeyId: null,
+      actor: null,
       entity: 'member',
       entityId: 'm3',
       action: 'create',

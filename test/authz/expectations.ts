@@ -5,12 +5,16 @@
  * - `public`: no key needed (health).
  * - `roles`: the roles allowed; any other role → 403, no or a revoked key → 401.
  * - `owned`: the path addresses an object of one partner: another partner's key → 404.
+ * - `partnerPath`: the path names the partner (`/v1/partners/{code}/…`): another partner's
+ *   key → 403 (api.md, second round → Sync).
  *
  * Where the implementation goes beyond api.md's wording it is noted (`// api.md: …`).
  */
 import type { Role } from '../../src/db/tables/api-keys.js';
 
-export type Expectation = { public: true } | { roles: readonly Role[]; owned?: boolean };
+export type Expectation =
+  | { public: true }
+  | { roles: readonly Role[]; owned?: boolean; partnerPath?: boolean };
 
 const PUBLIC = { public: true } as const;
 const ADMIN = { roles: ['admin'] } as const;
@@ -18,11 +22,13 @@ const ADMIN = { roles: ['admin'] } as const;
 const PARTNER_DATA = { roles: ['admin', 'partner'] } as const;
 const OWNED = { roles: ['admin', 'partner'], owned: true } as const;
 const EVERYONE = { roles: ['admin', 'partner', 'reporting'] } as const;
+const PARTNER_PATH = { roles: ['admin', 'partner'], partnerPath: true } as const;
 
 export const EXPECTATIONS: Record<string, Expectation> = {
   getLiveness: PUBLIC,
   getReadiness: PUBLIC,
 
+  getMe: EVERYONE,
   listPartners: EVERYONE,
   getPartner: EVERYONE,
   createPartner: ADMIN,
@@ -36,7 +42,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   patchMember: OWNED,
   withdrawMember: OWNED,
   eraseMemberPersonalData: OWNED,
-  putMemberByExternalRef: OWNED,
+  putMemberByExternalRef: PARTNER_PATH,
+  getMemberByExternalRef: PARTNER_PATH,
   bulkUpsertMembers: PARTNER_DATA,
   getMemberReadiness: OWNED,
 
@@ -87,4 +94,16 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   patchAssessment: OWNED,
   submitAssessment: OWNED,
   rescoreAssessment: ADMIN,
+
+  // Scoped per role in the handler (docs/events-and-webhooks.md).
+  listEvents: EVERYONE,
+  // api.md: "admin; partner keys for their own events".
+  createWebhook: PARTNER_DATA,
+  listWebhooks: PARTNER_DATA,
+  getWebhook: OWNED,
+  patchWebhook: OWNED,
+  deleteWebhook: OWNED,
+  rotateWebhookSecret: OWNED,
+  listWebhookDeliveries: OWNED,
+  retryWebhookDelivery: OWNED,
 };

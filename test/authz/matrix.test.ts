@@ -1,14 +1,17 @@
 /**
  * The authorization matrix: every operation of openapi.yaml × {no key, revoked key, another
- * partner's key, reporting, partner, admin}, against the table in expectations.ts.
+ * partner's key, reporting, partner, admin} × {API key, person}, against the table in
+ * expectations.ts. People's access tokens come from a real OpenID provider in this process.
  */
 import type { LightMyRequestResponse } from 'fastify';
+import { SignJWT } from 'jose';
 import t from 'tap';
 import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '../../src/db/tables/api-keys.js';
 import { fillPath, loadOperations, type Operation, pathParameterNames } from '../fuzz/openapi.js';
 import { buildWorld, type World } from '../fuzz/world.js';
 import { ADMIN_KEY, startTestApp } from '../helpers/app.js';
+import { AUDIENCE, type SigningKey, signingKey, startProvider } from '../helpers/oidc-provider.js';
 import { EXPECTATIONS, type Expectation } from './expectations.js';
 
 const operations = loadOperations();
@@ -28,8 +31,32 @@ t.test('the expectation table names exactly the operations of openapi.yaml', asy
   );
 });
 
-type Caller = 'none' | 'revoked' | 'otherPartner' | Role;
-const CALLERS: Caller[] = ['none', 'revoked', 'otherPartner', 'reporting', 'partner', 'admin'];
+type KeyCaller = 'none' | 'revoked' | 'otherPartner' | Role;
+/** The same callers signed in as people (an expired token stands for the revoked key). */
+type PersonCaller = `person:${Exclude<KeyCaller, 'none'>}`;
+type Caller = KeyCaller | PersonCaller;
+const KEY_CALLERS: KeyCaller[] = [
+  'none',
+  'revoked',
+  'otherPartner',
+  'reporting',
+  'partner',
+  'admin',
+];
+const PERSON_CALLERS: PersonCaller[] = [
+  'person:revoked',
+  'person:otherPartner',
+  'person:reporting',
+  'person:partner',
+  'person:admin',
+];
+const CALLERS: Caller[] = [...KEY_CALLERS, ...PERSON_CALLERS];
+
+/** The caller as a key caller: a person stands where a key of the same role would. */
+const asKeyCaller = (caller: Caller): KeyCaller =>
+  caller.startsWith('person:')
+    ? (caller.slice('person:'.length) as KeyCaller)
+    : (caller as KeyCaller);
 
 /** The path parameters of an operation, addressing objects of FENIP (the `partner` caller's). */
 function pathValues(op: Operation, world: World): Record<string, string> {
@@ -56,6 +83,8 @@ function valueFor(collection: string, name: string, world: World): string | unde
     kpis: { code: 'EXPORT_SALES' },
     reports: { code: 'EXPORT_SALES' },
     periods: { period: '2025Q1' },
+    webhooks: { id: world.fenip.webhookId, deliveryId: world.fenip.deliveryId },
+    events: {},
   };
   return byCollection[collection]?.[name];
 }
@@ -71,8 +100,9 @@ function absentValues(values: Record<string, string>): Record<string, string> {
 }
 
 function callerRole(caller: Caller): Role | undefined {
-  if (caller === 'otherPartner') return 'partner';
-  return caller === 'none' || caller === 'revoked' ? undefined : caller;
+  const key = asKeyCaller(caller);
+  if (key === 'otherPartner') return 'partner';
+  return key === 'none' || key === 'revoked' ? undefined : key;
 }
 
 /** What is wrong with the answer to `caller`, if anything. */
@@ -98,7 +128,9 @@ function judge(
   }
   if (!expectation.roles.includes(role))
     return status === 403 ? undefined : `expected 403, got ${status}`;
-  if (caller === 'otherPartner' && expectation.owned) {
+  if (asKeyCaller(caller) === 'otherPartner' && expectation.partnerPath)
+    return status === 403 ? undefined : `another partner's path: expected 403, got ${status}`;
+  if (asKeyCaller(caller) === 'otherPartner' && expectation.owned) {
     const seen = `${status} ${res.json().type}`;
     const ifAbsent = `${absent?.statusCode} ${absent?.json().type}`;
     if (status !== 404) return `another partner's object: expected 404, got ${seen}`;
@@ -115,7 +147,22 @@ const hasRequiredQuery = (op: Operation) =>
   op.parameters.some((p) => p.in === 'query' && p.required && p.schema.default === undefined);
 
 t.test('every operation answers each kind of caller as the table says', async (t) => {
-  const { api, keyFor } = await startTestApp(t, { RATE_LIMIT_MAX: '0' });
+  const providerKey = await signingKey('matrix', 'ES256');
+  const provider = await startProvider(
+    {
+      reporting: { jahiz_role: 'reporting' },
+      fenip: { jahiz_role: 'partner', jahiz_partner: 'FENIP' },
+      asmex: { jahiz_role: 'partner', jahiz_partner: 'ASMEX' },
+      admin: { jahiz_role: 'admin', name: 'Programme Officer' },
+    },
+    [providerKey],
+  );
+  t.teardown(() => provider.close());
+  const { api, keyFor } = await startTestApp(t, {
+    RATE_LIMIT_MAX: '0',
+    OIDC_ISSUER: provider.issuer,
+    OIDC_AUDIENCE: AUDIENCE,
+  });
   const world = await buildWorld(api);
   const issued = await api({
     method: 'POST',
@@ -132,6 +179,11 @@ t.test('every operation answers each kind of caller as the table says', async (t
     reporting: await keyFor('reporting'),
     partner: await keyFor('partner', 'FENIP'),
     admin: ADMIN_KEY,
+    'person:revoked': await expiredToken(providerKey, provider.issuer),
+    'person:otherPartner': await provider.token('asmex'),
+    'person:reporting': await provider.token('reporting'),
+    'person:partner': await provider.token('fenip'),
+    'person:admin': await provider.token('admin'),
   };
   // Reads first, then writes (which may change the objects, e.g. a withdrawal).
   const ordered = [...operations].sort(
@@ -152,9 +204,11 @@ t.test('every operation answers each kind of caller as the table says', async (t
       });
     const wrong: Record<string, string> = {};
     for (const caller of CALLERS) {
+      // A subscription deleted is gone: each caller deletes one of its own.
+      if (op.id === 'deleteWebhook') values.id = world.fenip.spareWebhookIds.pop() ?? '';
       const res = await send(caller, fillPath(op.path, values));
       const absent =
-        caller === 'otherPartner' && 'roles' in expectation && expectation.owned
+        asKeyCaller(caller) === 'otherPartner' && 'roles' in expectation && expectation.owned
           ? await send(caller, fillPath(op.path, absentValues(values)))
           : undefined;
       const problem = judge(expectation, op, caller, res, absent);
@@ -163,6 +217,19 @@ t.test('every operation answers each kind of caller as the table says', async (t
     t.same(wrong, {}, `${op.id} (${op.method} ${op.path})`);
   }
 });
+
+/** A partner's token signed with the provider's key, expired two minutes ago. */
+function expiredToken(key: SigningKey, issuer: string): Promise<string> {
+  const past = Math.floor(Date.now() / 1000) - 120;
+  return new SignJWT({ jahiz_role: 'partner', jahiz_partner: 'FENIP' })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid })
+    .setIssuer(issuer)
+    .setAudience(AUDIENCE)
+    .setSubject('fenip')
+    .setIssuedAt(past - 300)
+    .setExpirationTime(past)
+    .sign(key.privateKey);
+}
 
 t.test('health, documentation and the OpenAPI document need no key', async (t) => {
   const { api } = await startTestApp(t);

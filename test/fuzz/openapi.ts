@@ -33,7 +33,10 @@ interface RawOperation {
 /** Every operation of openapi.yaml (regenerate it with `npm run openapi`). */
 export function loadOperations(): Operation[] {
   const text = readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8');
-  const doc = YAML.parse(text, { maxAliasCount: -1 }) as {
+  const raw = YAML.parse(text, { maxAliasCount: -1 }) as {
+    components: { schemas: Record<string, JsonSchema> };
+  };
+  const doc = inlineComponents(raw, raw.components.schemas) as {
     paths: Record<string, Partial<Record<(typeof METHODS)[number], RawOperation>>>;
   };
   const operations: Operation[] = [];
@@ -52,6 +55,23 @@ export function loadOperations(): Operation[] {
     }
   }
   return operations;
+}
+
+const COMPONENT = '#/components/schemas/';
+
+/** The document with each `$ref` to a named schema replaced by that schema (none is recursive). */
+function inlineComponents(node: unknown, schemas: Record<string, JsonSchema>): unknown {
+  if (Array.isArray(node)) return node.map((item) => inlineComponents(item, schemas));
+  if (typeof node !== 'object' || node === null) return node;
+  const { $ref, ...rest } = node as JsonSchema;
+  if (typeof $ref === 'string' && $ref.startsWith(COMPONENT)) {
+    const target = schemas[$ref.slice(COMPONENT.length)];
+    if (!target) throw new Error(`openapi.yaml: unknown ${$ref}`);
+    return inlineComponents({ ...target, ...rest }, schemas);
+  }
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, inlineComponents(value, schemas)]),
+  );
 }
 
 /** The URL of an operation with its path parameters filled in (percent-encoded). */

@@ -22,6 +22,11 @@ export interface World {
     activityId: string;
     assessmentId: string;
     kpiValueId: string;
+    /** A webhook subscription to FENIP's events, and one attempt of its delivery log. */
+    webhookId: string;
+    deliveryId: string;
+    /** Subscriptions made to be deleted, one per deletion. */
+    spareWebhookIds: string[];
   };
   asmex: { memberId: string; externalRef: string; activityId: string; assessmentId: string };
   gridId: string;
@@ -59,6 +64,27 @@ async function partnerObjects(api: Api, partnerCode: string, gridId: string, tag
   return { memberId: member.id, externalRef, activityId: activity.id, assessmentId: assessment.id };
 }
 
+/** A public address (never contacted: no worker runs in these tests). */
+const WEBHOOK_URL = 'https://93.184.215.14/jahiz-webhooks';
+
+async function fenipWebhooks(api: Api) {
+  const subscribe = async () =>
+    (
+      await created(api, 'POST', '/v1/webhooks', {
+        url: WEBHOOK_URL,
+        types: ['member.created'],
+        partnerCode: 'FENIP',
+      })
+    ).id as string;
+  const webhookId = await subscribe();
+  await newMember(api, 'FENIP', { name: 'Coopérative webhook' });
+  const log = await api({ method: 'GET', url: `/v1/webhooks/${webhookId}/deliveries` });
+  const deliveryId = log.json().data[0].id as string;
+  const spareWebhookIds: string[] = [];
+  for (let i = 0; i < 6; i++) spareWebhookIds.push(await subscribe());
+  return { webhookId, deliveryId, spareWebhookIds };
+}
+
 export async function buildWorld(api: Api): Promise<World> {
   const grid = await publishedGrid(api, exampleGridBody('FUZZ'));
   const draft = await created(api, 'POST', '/v1/grids', exampleGridBody('FUZZDRAFT'));
@@ -68,6 +94,7 @@ export async function buildWorld(api: Api): Promise<World> {
     values: [{ kpi: 'EXPORT_SALES', period: '2025Q1', partnerCode: 'FENIP', value: 1000 }],
   });
   const kpiValueId = imported.results[0].id as string;
+  const webhooks = await fenipWebhooks(api);
   const spareKeyIds: string[] = [];
   for (const role of ['reporting', 'admin']) {
     spareKeyIds.push(
@@ -75,7 +102,7 @@ export async function buildWorld(api: Api): Promise<World> {
     );
   }
   return {
-    fenip: { ...fenipObjects, kpiValueId },
+    fenip: { ...fenipObjects, kpiValueId, ...webhooks },
     asmex,
     gridId: grid.id,
     draftGridId: draft.id,

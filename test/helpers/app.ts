@@ -50,12 +50,39 @@ export async function startTestApp(
   extend?: (app: FastifyInstance) => void,
 ): Promise<TestApp> {
   const place = await provisionDatabase(t);
+  // tap runs teardowns last registered first: the database goes after every app on it.
+  t.teardown(() => place.drop());
+  return openTestApp(t, { ...place.env, ...env }, extend);
+}
+
+/**
+ * Stops a test app and starts it again on the same database with other variables: a restart,
+ * as far as the database and the start-up are concerned.
+ */
+export async function restartTestApp(
+  t: Teardown,
+  previous: TestApp,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  await stopTestApp(previous);
+  const place: Record<string, string> = previous.config.databaseUrl
+    ? { DATABASE_URL: previous.config.databaseUrl }
+    : { JAHIZ_DATA_DIR: previous.config.dataDir };
+  return openTestApp(t, { ...place, ...env });
+}
+
+async function openTestApp(
+  t: Teardown,
+  env: Record<string, string>,
+  extend?: (app: FastifyInstance) => void,
+): Promise<TestApp> {
   const config = loadConfig({
     JAHIZ_ADMIN_KEY: ADMIN_KEY,
     LOG_LEVEL: 'info',
     // Load shedding follows the machine's load, not the request: off unless a test turns it on.
     MAX_EVENT_LOOP_DELAY_MS: '0',
-    ...place.env,
+    // Tests send wrong keys on purpose; the failed-authentication limit is tested on its own.
+    AUTH_FAILURE_LIMIT: '100000',
     ...env,
   });
   const database = await openDatabase(config);
@@ -68,11 +95,7 @@ export async function startTestApp(
   extend?.(app);
   await prepareDatabase(database, config, app.log);
   await app.ready();
-  t.teardown(async () => {
-    await app.close();
-    await database.close();
-    await place.drop();
-  });
+  t.teardown(() => stopTestApp(testApp));
   const api = (r: ApiRequest) =>
     app.inject({
       method: r.method,
@@ -83,7 +106,7 @@ export async function startTestApp(
       },
       ...(r.body === undefined ? {} : { payload: r.body as InjectOptions['payload'] }),
     });
-  return {
+  const testApp: TestApp = {
     app,
     database,
     config,
@@ -99,6 +122,17 @@ export async function startTestApp(
       return res.json().key as string;
     },
   };
+  return testApp;
+}
+
+const stopped = new WeakSet<TestApp>();
+
+/** Closes the app and its database once (teardown and restarts both call it). */
+async function stopTestApp(testApp: TestApp) {
+  if (stopped.has(testApp)) return;
+  stopped.add(testApp);
+  await testApp.app.close();
+  await testApp.database.close();
 }
 
 async function provisionDatabase(t: Teardown) {
@@ -109,7 +143,7 @@ async function provisionDatabase(t: Teardown) {
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     return {
-      env: { DATABASE_URL: url.toString() },
+      env: { DATABASE_URL: url.toString() } as Record<string, string>,
       drop: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`),
     };
   }

@@ -91,47 +91,55 @@ t.test('members: identifiers, roles, withdrawal, erasure, audit', async (t) => {
     t.equal(other.statusCode, 403);
   });
 
-  t.test('tenancy: another partner gets 404 on every member route, reporting 403', async (t) => {
-    const created = await api({
-      method: 'POST',
-      url: '/v1/members',
-      body: memberBody({ externalRef: 'T-1' }),
-    });
-    const { id } = created.json();
-    const routes = [
-      { method: 'GET', url: `/v1/members/${id}` },
-      { method: 'PATCH', url: `/v1/members/${id}`, body: { city: 'x' }, headers: mergePatch(1) },
-      { method: 'DELETE', url: `/v1/members/${id}` },
-      { method: 'POST', url: `/v1/members/${id}/erase-personal-data` },
-      {
-        method: 'PUT',
-        url: '/v1/partners/ASMEX/members/T-1',
-        body: memberBody({ partnerCode: undefined }),
-      },
-    ] as const;
-    for (const route of routes) {
-      const res = await api({ ...route, key: fenip });
-      t.equal(res.statusCode, 404, `${route.method} ${route.url} for FENIP`);
-      t.notMatch(res.body, /Safran|T-1/, 'reveals nothing');
-      const rep = await api({ ...route, key: reporting });
-      t.equal(rep.statusCode, 403, `${route.method} ${route.url} for reporting`);
-    }
-    for (const route of [
-      { method: 'GET', url: '/v1/members' },
-      { method: 'POST', url: '/v1/members', body: memberBody() },
-      { method: 'POST', url: '/v1/members/bulk', body: { members: [] } },
-    ] as const) {
-      t.equal(
-        (await api({ ...route, key: reporting })).statusCode,
-        403,
-        `${route.method} ${route.url}`,
-      );
-    }
-    const mine = await api({ method: 'GET', url: `/v1/members/${id}`, key: asmex });
-    t.equal(mine.statusCode, 200, 'the owning partner sees it');
-    const still = await api({ method: 'GET', url: `/v1/members/${id}` });
-    t.equal(still.json().version, 1, 'nothing changed');
-  });
+  t.test(
+    'tenancy: another partner gets 404 on every member route (403 on its partner-path), reporting 403',
+    async (t) => {
+      const created = await api({
+        method: 'POST',
+        url: '/v1/members',
+        body: memberBody({ externalRef: 'T-1' }),
+      });
+      const { id } = created.json();
+      const routes = [
+        { method: 'GET', url: `/v1/members/${id}` },
+        { method: 'PATCH', url: `/v1/members/${id}`, body: { city: 'x' }, headers: mergePatch(1) },
+        { method: 'DELETE', url: `/v1/members/${id}` },
+        { method: 'POST', url: `/v1/members/${id}/erase-personal-data` },
+      ] as const;
+      // Another partner's partner-path names a public partner: 403 (api.md, second round).
+      const partnerPaths = [
+        {
+          method: 'PUT',
+          url: '/v1/partners/ASMEX/members/T-1',
+          body: memberBody({ partnerCode: undefined }),
+        },
+        { method: 'GET', url: '/v1/partners/ASMEX/members/T-1' },
+      ] as const;
+      for (const route of [...routes, ...partnerPaths]) {
+        const res = await api({ ...route, key: fenip });
+        const expected = route.url.startsWith('/v1/partners/') ? 403 : 404;
+        t.equal(res.statusCode, expected, `${route.method} ${route.url} for FENIP`);
+        t.notMatch(res.body, /Safran|T-1/, 'reveals nothing');
+        const rep = await api({ ...route, key: reporting });
+        t.equal(rep.statusCode, 403, `${route.method} ${route.url} for reporting`);
+      }
+      for (const route of [
+        { method: 'GET', url: '/v1/members' },
+        { method: 'POST', url: '/v1/members', body: memberBody() },
+        { method: 'POST', url: '/v1/members/bulk', body: { members: [] } },
+      ] as const) {
+        t.equal(
+          (await api({ ...route, key: reporting })).statusCode,
+          403,
+          `${route.method} ${route.url}`,
+        );
+      }
+      const mine = await api({ method: 'GET', url: `/v1/members/${id}`, key: asmex });
+      t.equal(mine.statusCode, 200, 'the owning partner sees it');
+      const still = await api({ method: 'GET', url: `/v1/members/${id}` });
+      t.equal(still.json().version, 1, 'nothing changed');
+    },
+  );
 
   t.test('DELETE withdraws and keeps the data; PATCH records an earlier withdrawal', async (t) => {
     const created = (

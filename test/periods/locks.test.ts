@@ -9,13 +9,13 @@ const NO_LOAD_SHEDDING = { MAX_EVENT_LOOP_DELAY_MS: '0' };
 t.test('period locks', async (t) => {
   const { api, app, keyFor } = await startTestApp(t, NO_LOAD_SHEDDING);
   const amithKey = await keyFor('partner', 'AMITH');
-  const report = async (rows: { period: string; partnerCode: string }[]) => {
+  const report = async (rows: { period: string; partnerCode: string }[], status = 200) => {
     const res = await api({
       method: 'POST',
       url: '/v1/kpi-values',
       body: { values: rows.map((r) => ({ kpi: 'EXPORT_SALES', value: 100, ...r })) },
     });
-    t.equal(res.statusCode, 200, res.body);
+    t.equal(res.statusCode, status, res.body);
     return res.json();
   };
 
@@ -46,8 +46,12 @@ t.test('period locks', async (t) => {
     ]);
     t.equal(summary.results[2].status, 'created');
 
-    const allLocked = await report([{ period: '2025', partnerCode: 'ASMEX' }]);
-    t.match(allLocked, { created: 0, failed: 1 }, 'still 200 when every row is locked');
+    const allLocked = await report([{ period: '2025', partnerCode: 'ASMEX' }], 409);
+    t.match(
+      allLocked,
+      { status: 409, type: 'urn:jahiz:problem:import-conflict', created: 0, failed: 1 },
+      'nothing applied and every row locked: 409 with the summary',
+    );
     t.same(allLocked.results[0].errors[0].message, 'period 2025 is locked for all partners');
   });
 

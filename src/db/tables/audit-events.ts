@@ -7,7 +7,12 @@ export type AuditChanges = Record<string, { from?: unknown; to?: unknown }>;
 export interface AuditEventsTable {
   id: string;
   occurredAt: ColumnType<string, never, never>;
+  /** The API key that made the write (a key's id), or null. */
   actorKeyId: string | null;
+  /** The person who made the write (`<issuer>#<subject>`), or null. */
+  actorPersonId: string | null;
+  /** The key's name or the person's display name, when known. */
+  actorName: string | null;
   partnerCode: string | null;
   entity: string;
   entityId: string;

@@ -3,9 +3,10 @@ import type { ColumnType } from 'kysely';
 /** The response headers kept with a completed request, replayed with its body. */
 export type StoredHeaders = Record<string, string>;
 
-/** The first request made with an Idempotency-Key, per API key, method and path. */
+/** The first request made with an Idempotency-Key, per caller, method and path. */
 export interface IdempotencyKeysTable {
-  apiKeyId: string;
+  /** The caller's principal id (an API key's id or a person's). */
+  callerId: string;
   method: string;
   path: string;
   key: string;
@@ -15,6 +16,10 @@ export interface IdempotencyKeysTable {
   responseStatus: number | null;
   responseHeaders: ColumnType<StoredHeaders | null, string | null, string | null>;
   responseBody: string | null;
+  /** The resource the response is about: its Location, else the request path. */
+  subject: string | null;
+  /** Why a completed record keeps no body (docs/security.md). */
+  responseWithheld: 'personal-data-erased' | 'too-large' | null;
   createdAt: ColumnType<string, never, never>;
   expiresAt: ColumnType<string, string, string>;
   /** A running entry not finished by then is taken as abandoned and may be taken over. */

@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
-export type MemberType = 'company' | 'cooperative' | 'gie' | 'association';
+import type { MemberType } from '../../modules/members/member-type.js';
+
+export type { MemberType };
 export type MemberStatus = 'active' | 'suspended' | 'withdrawn';
 
 export interface ProductDoc {
@@ -70,6 +72,10 @@ export interface MembersTable {
   readinessCategory: ColumnType<string | null, never, string | null>;
   readinessAssessmentId: ColumnType<string | null, never, string | null>;
   readinessAssessedOn: ColumnType<string | null, never, string | null>;
+  /** Who wrote the member's current data (migration 0015; null when unknown). */
+  changedByKind: string | null;
+  changedBy: string | null;
+  changedByRole: string | null;
   version: Generated<number>;
   createdAt: ColumnType<string, never, never>;
   updatedAt: ColumnType<string, never, string>;

@@ -12,6 +12,7 @@ import {
   notFound,
 } from '../../http/problem.js';
 import { diffChanges, recordAuditEvent } from '../audit/repository.js';
+import { changedFields, recordEvent } from '../events/outbox.js';
 import { choosePartner, partnerCodes } from '../members/access.js';
 import { assertPeriodOpen } from '../periods/locks.js';
 import { periodContaining } from '../periods/period.js';
@@ -108,20 +109,29 @@ async function assertOpenFor(db: Db, startsOn: string, partners: Iterable<string
   for (const partner of new Set(partners)) await assertPeriodOpen(db, period, partner);
 }
 
+/** Records a write in the audit log and the change feed. */
 async function audit(
   db: Db,
   principal: Principal,
-  action: string,
+  action: 'created' | 'updated',
   before: StoredActivity | null,
   after: StoredActivity,
 ) {
+  const changes = diffChanges(before ? documentOf(before) : {}, documentOf(after));
   await recordAuditEvent(db, {
-    actorKeyId: principal.keyId,
+    actor: principal,
     entity: 'activity',
     entityId: after.row.id,
     action,
     partnerCode: after.row.partnerCode,
-    changes: diffChanges(before ? documentOf(before) : {}, documentOf(after)),
+    changes,
+  });
+  await recordEvent(db, {
+    type: action === 'created' ? 'activity.created' : 'activity.updated',
+    partnerCode: after.row.partnerCode,
+    subject: { kind: 'activity', id: after.row.id },
+    data: { version: after.row.version, changedFields: changedFields(changes) },
+    actor: principal,
   });
 }
 

@@ -1,7 +1,9 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { applyListOrder } from '../../db/list-order.js';
 import type { Database } from '../../db/schema.js';
 import type { ActivitiesTable } from '../../db/tables/activities.js';
 import type { ParticipationsTable } from '../../db/tables/participations.js';
+import type { ListOrder } from '../../http/pagination.js';
 import type { ActivityListFilters } from './schemas.js';
 
 type Db = Kysely<Database>;
@@ -115,8 +117,8 @@ export async function listActivities(
   db: Db,
   scope: string | null,
   filters: ActivityListFilters,
-  afterId: string | undefined,
-): Promise<ActivityRow[]> {
+  order: ListOrder,
+) {
   let query = db.selectFrom('activities').selectAll();
   if (scope !== null) query = query.where('partnerCode', '=', scope);
   if (filters.partner !== undefined) query = query.where('partnerCode', '=', filters.partner);
@@ -135,9 +137,7 @@ export async function listActivities(
       ),
     );
   }
-  if (afterId !== undefined) query = query.where('id', '>', afterId);
-  return query
-    .orderBy('id')
+  return applyListOrder(query, 'activities', order)
     .limit(filters.limit + 1)
     .execute();
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { partnerScope } from '../../http/auth.js';
 import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
-import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
 import { createActivity, getActivity, patchActivity, toActivity } from './commands.js';
 import { listActivities, participantsOf } from './repository.js';
 import {
@@ -70,9 +70,9 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const after = decodeSingleKeyCursor(request.query.cursor);
-      const rows = await listActivities(app.db, partnerScope(request), request.query, after);
-      const page = toPage(rows, request.query.limit, (a) => [a.id]);
+      const order = listOrder(request.query);
+      const rows = await listActivities(app.db, partnerScope(request), request.query, order);
+      const page = toOrderedPage(rows, request.query.limit, order);
       const participants = await participantsOf(
         app.db,
         page.data.map((a) => a.id),

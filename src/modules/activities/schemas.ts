@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { PageQuery } from '../../http/pagination.js';
+import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
 import { ACTIVITY_MODES } from '../kpis/dimensions.js';
 import { RegionSchema } from '../members/schemas.js';
 
@@ -117,6 +117,7 @@ export const ActivityParams = Type.Object({ id: Type.String({ format: 'uuid' }) 
 export const ActivityListQuery = Type.Object(
   {
     ...PageQuery,
+    ...UpdatedSinceQuery,
     partner: Type.Optional(Type.String({ maxLength: 40, description: 'Partner code' })),
     type: Type.Optional(ActivityTypeSchema),
     mode: Type.Optional(ActivityModeSchema),

@@ -1,19 +1,13 @@
-import type { FastifySchemaValidationError } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { FieldError } from '../../http/problem.js';
-import { toFieldErrors, validatorCompiler } from '../../http/validation.js';
+import { bodyValidator, toFieldErrors } from '../../http/validation.js';
 import { isCountryCode } from '../reference/countries.js';
 
 type Doc = Record<string, unknown>;
 
 /** A body schema checked by hand, so that schema and rule errors come in one 400. */
 export function schemaErrorsOf(schema: TSchema): (doc: unknown) => FieldError[] {
-  const validate = validatorCompiler({
-    schema,
-    method: 'POST',
-    url: '/',
-    httpPart: 'body',
-  }) as ((value: unknown) => boolean) & { errors?: FastifySchemaValidationError[] | null };
+  const validate = bodyValidator(schema);
   return (doc) => (validate(doc) ? [] : toFieldErrors(validate.errors ?? [], 'body'));
 }
 

@@ -13,11 +13,13 @@ import {
   notFound,
 } from '../../http/problem.js';
 import { type AuditChanges, diffChanges, recordAuditEvent } from '../audit/repository.js';
+import { recordEvents } from '../events/outbox.js';
 import { type GridRow, gridStatusConflict, loadGrid } from '../grids/repository.js';
 import { type Answer, scoreAssessment, validateAnswers } from '../grids/scoring.js';
 import type { MemberRow } from '../members/document.js';
 import { findMember } from '../members/repository.js';
 import { today } from '../members/validation.js';
+import { submissionEvents } from './events.js';
 import {
   type AssessmentRow,
   findAssessment,
@@ -103,7 +105,7 @@ function audit(
   changes?: AuditChanges,
 ) {
   return recordAuditEvent(db, {
-    actorKeyId: principal.keyId,
+    actor: principal,
     entity: 'assessment',
     entityId: row.id,
     action,
@@ -112,8 +114,17 @@ function audit(
   });
 }
 
-/** Scores a draft on its grid for the member as it is now, freezes the result, updates readiness. */
-async function submitDraft(db: Db, row: AssessmentRow, grid: GridRow, member: MemberRow) {
+/**
+ * Scores a draft on its grid for the member as it is now, freezes the result, updates readiness;
+ * records `assessment.submitted`, and `readiness.changed` when the member's category moved.
+ */
+async function submitDraft(
+  db: Db,
+  principal: Principal,
+  row: AssessmentRow,
+  grid: GridRow,
+  member: MemberRow,
+) {
   const result = scoreAssessment(grid.definition, row.answers, {
     type: member.type,
     hsCodes: member.hsCodes,
@@ -121,7 +132,15 @@ async function submitDraft(db: Db, row: AssessmentRow, grid: GridRow, member: Me
   if (!(await markSubmitted(db, row.id, result))) {
     throw assessmentConflict(row, 'it was submitted already.');
   }
-  await refreshReadiness(db, member.id);
+  const readiness = await refreshReadiness(db, member.id);
+  await recordEvents(
+    db,
+    submissionEvents(principal, row, member, result, {
+      from: member.readinessCategory,
+      to: readiness?.category ?? null,
+      assessmentId: readiness?.id ?? null,
+    }),
+  );
   return result;
 }
 
@@ -149,7 +168,7 @@ export async function createAssessment(db: Db, principal: Principal, body: NewAs
     diffChanges({}, body, ['memberId', 'gridId', 'assessedOn', 'assessor', 'answers']),
   );
   if (body.submit) {
-    const result = await submitDraft(db, draft, grid, member);
+    const result = await submitDraft(db, principal, draft, grid, member);
     await audit(db, principal, draft, 'submitted', submittedChanges(result));
   }
   return (await findAssessment(db, id, null)) as AssessmentRow;
@@ -194,7 +213,7 @@ export async function submitAssessment(db: Db, principal: Principal, id: string)
   const row = await loadAssessment(db, principal, id, true);
   if (row.status !== 'draft') throw assessmentConflict(row, 'it was submitted already.');
   assertActive(member);
-  const result = await submitDraft(db, row, await loadGrid(db, row.gridId), member);
+  const result = await submitDraft(db, principal, row, await loadGrid(db, row.gridId), member);
   await audit(db, principal, row, 'submitted', submittedChanges(result));
   return (await findAssessment(db, id, null)) as AssessmentRow;
 }
@@ -259,7 +278,7 @@ export async function rescoreAssessment(db: Db, principal: Principal, id: string
     rescoredFrom: original.id,
   });
   const draft = (await findAssessment(db, newId, null)) as AssessmentRow;
-  const result = await submitDraft(db, draft, grid, member);
+  const result = await submitDraft(db, principal, draft, grid, member);
   await audit(db, principal, draft, 'rescored', {
     rescoredFrom: { to: original.id },
     gridId: { from: original.gridId, to: grid.id },

@@ -1,6 +1,8 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { applyListOrder } from '../../db/list-order.js';
 import type { Database } from '../../db/schema.js';
 import type { AssessmentsTable, AssessorDoc } from '../../db/tables/assessments.js';
+import type { ListOrder } from '../../http/pagination.js';
 import type { Answer, AssessmentResult } from '../grids/scoring.js';
 import type { Assessment, AssessmentListFilters } from './schemas.js';
 
@@ -61,8 +63,8 @@ export async function listAssessments(
   db: Db,
   scope: string | null,
   filters: AssessmentListFilters,
-  afterId: string | undefined,
-): Promise<AssessmentRow[]> {
+  order: ListOrder,
+) {
   let query = selectAssessments(db);
   if (scope !== null) query = query.where('assessments.partnerCode', '=', scope);
   if (filters.partner !== undefined)
@@ -73,9 +75,7 @@ export async function listAssessments(
   if (filters.status !== undefined) query = query.where('assessments.status', '=', filters.status);
   if (filters.category !== undefined)
     query = query.where('assessments.category', '=', filters.category);
-  if (afterId !== undefined) query = query.where('assessments.id', '>', afterId);
-  return query
-    .orderBy('assessments.id')
+  return applyListOrder(query, 'assessments', order)
     .limit(filters.limit + 1)
     .execute();
 }
@@ -191,7 +191,10 @@ export async function submittedHistory(db: Db, memberId: string) {
  * the later submission). Recomputed rather than compared, so a late submission of an older
  * assessment leaves the current one in place. Call with the member row locked.
  */
-export async function refreshReadiness(db: Db, memberId: string): Promise<void> {
+export async function refreshReadiness(
+  db: Db,
+  memberId: string,
+): Promise<{ id: string; category: string | null } | undefined> {
   const latest = await db
     .selectFrom('assessments')
     .select(['id', 'category', 'assessedOn'])
@@ -202,13 +205,20 @@ export async function refreshReadiness(db: Db, memberId: string): Promise<void> 
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
+  const category = latest?.category ?? null;
+  // `readiness` is part of the member's representation: when it changes, so do the member's
+  // version (its ETag) and updatedAt. Who wrote the member's data stays (docs/sync.md).
+  const changed = sql<boolean>`readiness_category is distinct from ${category}::text`;
   await db
     .updateTable('members')
     .set({
-      readinessCategory: latest?.category ?? null,
+      readinessCategory: category,
       readinessAssessmentId: latest?.id ?? null,
       readinessAssessedOn: latest?.assessedOn ?? null,
+      version: sql<number>`case when ${changed} then version + 1 else version end`,
+      updatedAt: sql<string>`case when ${changed} then now() else updated_at end`,
     })
     .where('id', '=', memberId)
     .execute();
+  return latest;
 }

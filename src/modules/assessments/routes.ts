@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
-import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
 import { findMember } from '../members/repository.js';
 import { MemberParams } from '../members/schemas.js';
@@ -67,9 +67,9 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const after = decodeSingleKeyCursor(request.query.cursor);
-      const rows = await listAssessments(app.db, scopeOf(request.principal), request.query, after);
-      const page = toPage(rows, request.query.limit, (a) => [a.id]);
+      const order = listOrder(request.query);
+      const rows = await listAssessments(app.db, scopeOf(request.principal), request.query, order);
+      const page = toOrderedPage(rows, request.query.limit, order);
       return { data: page.data.map(toAssessment), nextCursor: page.nextCursor };
     },
   );

@@ -1,5 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
-import { PageQuery } from '../../http/pagination.js';
+import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
 import { CodeSchema } from '../grids/definition.js';
 import { AnswersSchema } from '../grids/schemas.js';
 import { AssessmentResultSchema } from '../grids/scoring.js';
@@ -121,6 +121,7 @@ export const AssessmentParams = Type.Object({ id: uuid });
 export const AssessmentListQuery = Type.Object(
   {
     ...PageQuery,
+    ...UpdatedSinceQuery,
     memberId: Type.Optional(uuid),
     gridId: Type.Optional(uuid),
     status: Type.Optional(AssessmentStatusSchema),

@@ -4,12 +4,13 @@ import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/reco
 import type { Database } from '../../db/schema.js';
 import type { AuditChanges } from '../../db/tables/audit-events.js';
 import { uuidv7 } from '../../db/uuid.js';
+import type { Actor } from '../../http/principal.js';
 
 export type { AuditChanges } from '../../db/tables/audit-events.js';
 
 export interface AuditEventInput {
-  /** The API key that made the write; null for the service itself (migrations, start-up). */
-  actorKeyId: string | null;
+  /** The API key or person that made the write; null for the service itself (start-up). */
+  actor: Actor | null;
   /** What kind of record, e.g. `member`, `partner`, `apiKey`. */
   entity: string;
   entityId: string;
@@ -31,6 +32,8 @@ export async function recordAuditEvent(db: Kysely<Database>, e: AuditEventInput)
 interface AuditRecord {
   id: string;
   actorKeyId: string | null;
+  actorPersonId: string | null;
+  actorName: string | null;
   partnerCode: string | null;
   entity: string;
   entityId: string;
@@ -42,12 +45,18 @@ interface AuditRecord {
 export const AUDIT_COLUMNS: readonly RecordsetColumn<AuditRecord>[] = [
   ['id', 'uuid'],
   ['actorKeyId', 'uuid'],
+  ['actorPersonId', 'text'],
+  ['actorName', 'text'],
   ['partnerCode', 'text'],
   ['entity', 'text'],
   ['entityId', 'text'],
   ['action', 'text'],
   ['changes', 'jsonb'],
 ];
+
+/** The table's columns AUDIT_COLUMNS fill, in the same order. */
+export const AUDIT_INSERT_COLUMNS =
+  'id, actor_key_id, actor_person_id, actor_name, partner_code, entity, entity_id, action, changes';
 
 /** Records the events of a write in one insert, whatever their number (caller's transaction). */
 export async function recordAuditEvents(
@@ -58,7 +67,9 @@ export async function recordAuditEvents(
   const records = events.map(
     (e): AuditRecord => ({
       id: uuidv7(),
-      actorKeyId: e.actorKeyId,
+      actorKeyId: e.actor?.kind === 'key' ? e.actor.id : null,
+      actorPersonId: e.actor?.kind === 'person' ? e.actor.id : null,
+      actorName: e.actor?.name ?? null,
       partnerCode: e.partnerCode ?? null,
       entity: e.entity,
       entityId: e.entityId,
@@ -66,7 +77,7 @@ export async function recordAuditEvents(
       changes: e.changes ?? null,
     }),
   );
-  await sql`insert into audit_events (id, actor_key_id, partner_code, entity, entity_id, action, changes)
+  await sql`insert into audit_events (${sql.raw(AUDIT_INSERT_COLUMNS)})
     select ${recordsetColumns(AUDIT_COLUMNS)} from ${recordset(records, AUDIT_COLUMNS)}`.execute(
     db,
   );
@@ -154,14 +165,31 @@ export function creationChanges(after: object): AuditChanges {
   return changes;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface AuditFilter {
   entity?: string | undefined;
   entityId?: string | undefined;
   action?: string | undefined;
-  actorKeyId?: string | undefined;
+  /** An actor's id: an API key's (a uuid) or a person's (`<issuer>#<subject>`). */
+  actor?: string | undefined;
   partnerCode?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+}
+
+type AuditRow = Awaited<ReturnType<typeof listAuditEvents>>[number];
+
+/** The event as the API shows it: who made it as one `actor` (key, person or none). */
+export function withActor(row: AuditRow) {
+  const { actorPersonId, actorName, ...event } = row;
+  const named = actorName === null ? {} : { name: actorName };
+  const actor: Actor | null = row.actorKeyId
+    ? { kind: 'key', id: row.actorKeyId, ...named }
+    : actorPersonId
+      ? { kind: 'person', id: actorPersonId, ...named }
+      : null;
+  return { ...event, actor };
 }
 
 /** Newest first: a page holds events older than the cursor's id (ids are time-ordered v7). */
@@ -179,7 +207,11 @@ export async function listAuditEvents(
   if (filter.entity !== undefined) query = query.where('entity', '=', filter.entity);
   if (filter.entityId !== undefined) query = query.where('entityId', '=', filter.entityId);
   if (filter.action !== undefined) query = query.where('action', '=', filter.action);
-  if (filter.actorKeyId !== undefined) query = query.where('actorKeyId', '=', filter.actorKeyId);
+  if (filter.actor !== undefined) {
+    query = UUID.test(filter.actor)
+      ? query.where('actorKeyId', '=', filter.actor)
+      : query.where('actorPersonId', '=', filter.actor);
+  }
   if (filter.partnerCode !== undefined) query = query.where('partnerCode', '=', filter.partnerCode);
   if (filter.from !== undefined) query = query.where('occurredAt', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('occurredAt', '<', filter.to);

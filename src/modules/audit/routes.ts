@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { badRequest } from '../../http/problem.js';
-import { listAuditEvents } from './repository.js';
+import { listAuditEvents, withActor } from './repository.js';
 import { AuditEventSchema, AuditQuerySchema } from './schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,7 +24,12 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { limit, cursor, partner, ...filter } = request.query;
+      const { limit, cursor, partner, actorKeyId, actor, ...filter } = request.query;
+      if (actor !== undefined && actorKeyId !== undefined && actor !== actorKeyId) {
+        throw badRequest('`actor` and its older name `actorKeyId` name different actors.', [
+          { parameter: 'actorKeyId', message: 'must equal `actor` when both are given' },
+        ]);
+      }
       if (filter.from && filter.to && Date.parse(filter.from) > Date.parse(filter.to)) {
         throw badRequest('The time range is empty.', [
           { parameter: 'from', message: 'must not be after `to`' },
@@ -38,11 +43,11 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const rows = await listAuditEvents(
         app.db,
-        { ...filter, partnerCode: partner },
+        { ...filter, actor: actor ?? actorKeyId, partnerCode: partner },
         limit,
         before,
       );
-      return toPage(rows, limit, (e) => [e.id]);
+      return toPage(rows.map(withActor), limit, (e) => [e.id]);
     },
   );
 };

@@ -9,8 +9,20 @@ export const AuditQuerySchema = Type.Object(
     entity: Type.Optional(Text('Kind of record, e.g. `member`, `partner`, `apiKey`')),
     entityId: Type.Optional(Text('Id (or code) of the record')),
     action: Type.Optional(Text('What happened, e.g. `create`, `update`, `revoke`')),
+    actor: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1000,
+        description:
+          "The actor's `id`: an API key's id, or a person's `<issuer>#<subject>` (URL-encode the `#`)",
+      }),
+    ),
     actorKeyId: Type.Optional(
-      Type.String({ format: 'uuid', description: 'The API key that made the write' }),
+      Type.String({
+        format: 'uuid',
+        deprecated: true,
+        description: 'The API key that made the write (use `actor`)',
+      }),
     ),
     partner: Type.Optional(
       Type.String({ maxLength: 40, description: 'Partner code the record belongs to' }),
@@ -26,10 +38,26 @@ export const AuditQuerySchema = Type.Object(
 );
 export type AuditQuery = Static<typeof AuditQuerySchema>;
 
+export const ActorSchema = Type.Object(
+  {
+    kind: Type.Enum(['key', 'person'], { description: 'An API key (a machine) or a person' }),
+    id: Type.String({
+      description: "A key's id, or a person's issuer and subject: `<issuer>#<subject>`",
+    }),
+    name: Type.Optional(
+      Type.String({ description: "The key's name or the person's name, as at the time" }),
+    ),
+  },
+  { description: 'Who made the write; null for the service itself' },
+);
+
 export const AuditEventSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   occurredAt: Type.String({ format: 'date-time' }),
-  actorKeyId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  actor: Type.Union([ActorSchema, Type.Null()]),
+  actorKeyId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+    description: 'The API key that made the write, null for a person (see `actor`)',
+  }),
   partnerCode: Type.Union([Type.String(), Type.Null()]),
   entity: Type.String(),
   entityId: Type.String(),

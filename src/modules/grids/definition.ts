@@ -11,14 +11,13 @@
  *   `description` documents the range so the OpenAPI document still shows it.
  */
 import { type Static, Type } from 'typebox';
-import { multilingualText } from '../../http/multilingual.js';
+import { MultilingualName, MultilingualText } from '../../http/multilingual.js';
 import { BoundedNumber } from '../../http/numbers.js';
+import { MEMBER_TYPES, MemberTypeRef } from '../members/member-type.js';
 
 /** Size limits: generous for real grids, small enough to bound the cost of scoring. */
 export const GRID_LIMITS = {
   codeLength: 40,
-  titleLength: 200,
-  textLength: 2000,
   categories: 10,
   dimensions: 20,
   criteriaPerDimension: 30,
@@ -36,18 +35,11 @@ export const CodeSchema = Type.String({
   description: 'Letters, digits, `_`, `.`, `-`; 1 to 40 characters.',
 });
 
-export const TitleSchema = multilingualText(GRID_LIMITS.titleLength);
-export const TextSchema = multilingualText(GRID_LIMITS.textLength, { multiline: true });
-export type Multilingual = Static<typeof TextSchema>;
+export const TitleSchema = MultilingualName;
+export const TextSchema = MultilingualText;
+export type { Multilingual } from '../../http/multilingual.js';
 
-export const MemberTypeSchema = Type.Union([
-  Type.Literal('company'),
-  Type.Literal('cooperative'),
-  Type.Literal('gie'),
-  Type.Literal('association'),
-]);
-export type MemberType = Static<typeof MemberTypeSchema>;
-export const MEMBER_TYPES: readonly MemberType[] = ['company', 'cooperative', 'gie', 'association'];
+export { MEMBER_TYPES, type MemberType } from '../members/member-type.js';
 
 const score01 = (description: string) =>
   BoundedNumber({ description: `${description} Between 0 and 1.` });
@@ -136,7 +128,7 @@ export type Knockout = Static<typeof KnockoutSchema>;
 export const AppliesToSchema = Type.Object(
   {
     memberTypes: Type.Optional(
-      Type.Array(MemberTypeSchema, { minItems: 1, maxItems: MEMBER_TYPES.length }),
+      Type.Array(MemberTypeRef, { minItems: 1, maxItems: MEMBER_TYPES.length }),
     ),
     hsChapters: Type.Optional(
       Type.Array(Type.String({ pattern: '^[0-9]{2}([0-9]{2}){0,2}$' }), {

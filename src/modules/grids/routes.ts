@@ -7,6 +7,8 @@ import { expectedVersion, IfMatchHeaders, setVersionTag, staleVersion } from '..
 import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, conflict, type FieldError } from '../../http/problem.js';
 import { type AuditChanges, diffChanges, recordAuditEvent } from '../audit/repository.js';
+import { recordEvent } from '../events/outbox.js';
+import { gridPublishedEvent } from '../events/programme-events.js';
 import { type GridDefinition, GridDefinitionSchema, validateGridDefinition } from './definition.js';
 import {
   changeStatus,
@@ -49,7 +51,7 @@ function audit(
   changes?: AuditChanges,
 ) {
   return recordAuditEvent(db, {
-    actorKeyId: request.principal.keyId,
+    actor: request.principal,
     entity: 'grid',
     entityId: grid.id,
     action,
@@ -214,6 +216,8 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await audit(trx, request, moved, move.action, {
             status: { from: move.from, to: move.to },
           });
+          if (move.to === 'published')
+            await recordEvent(trx, gridPublishedEvent(moved, request.principal));
           return moved;
         });
         setVersionTag(reply, row.revision);

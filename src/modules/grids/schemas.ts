@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { PageQuery } from '../../http/pagination.js';
-import { CodeSchema, GRID_LIMITS, GridDefinitionSchema, MemberTypeSchema } from './definition.js';
+import { MemberTypeRef } from '../members/member-type.js';
+import { CodeSchema, GRID_LIMITS, GridDefinitionSchema } from './definition.js';
 import { AnswerSchema } from './scoring.js';
 
 export const GridStatusSchema = Type.Union(
@@ -67,7 +68,7 @@ export const HsCodeSchema = Type.String({
 export const EvaluateBodySchema = Type.Object(
   {
     answers: AnswersSchema,
-    memberType: Type.Optional(MemberTypeSchema),
+    memberType: Type.Optional(MemberTypeRef),
     hsCodes: Type.Optional(
       Type.Array(HsCodeSchema, {
         maxItems: 100,

@@ -86,7 +86,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const created = await insertKpi(trx, code, definition);
         if (!created) throw conflict(`A KPI ${code} exists already.`);
         await recordAuditEvent(trx, {
-          actorKeyId: request.principal.keyId,
+          actor: request.principal,
           entity: 'kpi',
           entityId: code,
           action: 'create',
@@ -147,7 +147,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const updated = await updateKpi(trx, code, current.version, definition);
         if (!updated) throw staleVersion();
         await recordAuditEvent(trx, {
-          actorKeyId: request.principal.keyId,
+          actor: request.principal,
           entity: 'kpi',
           entityId: code,
           action: 'update',
@@ -228,7 +228,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const version = await replaceTargets(trx, kpi.code, targets);
         const after = await listTargets(trx, kpi.code);
         await recordAuditEvent(trx, {
-          actorKeyId: request.principal.keyId,
+          actor: request.principal,
           entity: 'kpiTargets',
           entityId: kpi.code,
           action: 'replace',

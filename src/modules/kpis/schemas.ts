@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { multilingualText } from '../../http/multilingual.js';
+import { MultilingualName, MultilingualText } from '../../http/multilingual.js';
 import { BoundedNumber } from '../../http/numbers.js';
 import { PageQuery } from '../../http/pagination.js';
 import { MULTILINE } from '../../http/text.js';
@@ -7,8 +7,6 @@ import { PERIOD_PATTERN } from '../periods/period.js';
 
 export const KPI_LIMITS = {
   codeLength: 40,
-  nameLength: 200,
-  descriptionLength: 2000,
   unitLength: 40,
   targets: 2000,
   importRows: 1000,
@@ -49,8 +47,8 @@ const YearValue = Type.Object(
 );
 
 const definitionFields = {
-  name: multilingualText(KPI_LIMITS.nameLength),
-  description: Type.Optional(multilingualText(KPI_LIMITS.descriptionLength, { multiline: true })),
+  name: MultilingualName,
+  description: Type.Optional(MultilingualText),
   resultLevel: ResultLevelSchema,
   measure: MeasureSchema,
   unit: Type.String({ minLength: 1, maxLength: KPI_LIMITS.unitLength, examples: ['MAD'] }),
@@ -90,8 +88,8 @@ const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 
 export const KpiSchema = Type.Object({
   code: Type.String(),
-  name: multilingualText(KPI_LIMITS.nameLength),
-  description: nullable(multilingualText(KPI_LIMITS.descriptionLength)),
+  name: MultilingualName,
+  description: nullable(MultilingualText),
   resultLevel: ResultLevelSchema,
   measure: MeasureSchema,
   unit: Type.String(),

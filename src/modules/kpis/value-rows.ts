@@ -43,7 +43,7 @@ export function checkValueRow(
   input: ValueInput,
   at: string,
   context: RowContext,
-): { row?: ValueRow; errors: FieldError[] } {
+): { row?: ValueRow; errors: FieldError[]; conflict?: boolean } {
   const errors: FieldError[] = [];
   const kpi = context.kpis.get(input.kpi);
   if (!kpi) errors.push({ pointer: `${at}/kpi`, message: `names no KPI (${input.kpi})` });
@@ -69,7 +69,11 @@ export function checkValueRow(
   const amount = kpi ? checkAmount(input, kpi, at, errors) : undefined;
   if (errors.length > 0 || !kpi || !period || !partnerCode || !amount) return { errors };
   const lock = blockingLock(context.locks, period, partnerCode);
-  if (lock) return { errors: [{ pointer: `${at}/period`, message: lockedMessage(lock, period) }] };
+  if (lock)
+    return {
+      errors: [{ pointer: `${at}/period`, message: lockedMessage(lock, period) }],
+      conflict: true,
+    };
   return {
     errors,
     row: {

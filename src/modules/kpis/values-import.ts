@@ -4,6 +4,7 @@ import { uuidv7 } from '../../db/uuid.js';
 import type { Principal } from '../../http/auth.js';
 import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
 import { type AuditEventInput, diffChanges, recordAuditEvents } from '../audit/repository.js';
+import { changedFields, type EventInput, recordEvents } from '../events/outbox.js';
 import { loadLocks } from '../periods/locks.js';
 import { findKpis, partnerCodes } from './repository.js';
 import type { ValueInput } from './schemas.js';
@@ -54,7 +55,7 @@ export async function importValues(
   const firstIndexOf = new Map<string, number>();
   inputs.forEach((input, index) => {
     const at = `/values/${index}`;
-    const { row, errors } = checkValueRow(input, at, context);
+    const { row, errors, conflict } = checkValueRow(input, at, context);
     const key = row && valueKey({ ...row, period: row.period.code });
     const first = key === undefined ? undefined : firstIndexOf.get(key);
     if (!row || key === undefined || first !== undefined) {
@@ -62,7 +63,12 @@ export async function importValues(
         pointer: at,
         message: `repeats the KPI, period, partner and disaggregation of /values/${first}`,
       };
-      results[index] = { index, status: 'failed', errors: row ? [duplicate] : errors };
+      results[index] = {
+        index,
+        status: 'failed',
+        errors: row ? [duplicate] : errors,
+        ...(conflict ? { conflict } : {}),
+      };
       return;
     }
     firstIndexOf.set(key, index);
@@ -78,6 +84,7 @@ export async function importValues(
   }
   const writes: (ValueRow & { id: string })[] = [];
   const events: AuditEventInput[] = [];
+  const feed: EventInput[] = [];
   for (const { index, row } of valid) {
     const before = existing.get(valueKey({ ...row, period: row.period.code }));
     const changes = diffChanges(before ? amountOf(before) : {}, amountOf(row));
@@ -92,8 +99,21 @@ export async function importValues(
       ...(dryRun && !before ? {} : { id }),
     };
     writes.push({ ...row, id });
+    feed.push({
+      type: 'kpi-value.recorded',
+      partnerCode: row.partnerCode,
+      subject: { kind: 'kpiValue', id },
+      data: {
+        kpi: row.kpiCode,
+        period: row.period.code,
+        disaggregation: row.disaggregation,
+        created: !before,
+        changedFields: changedFields(changes),
+      },
+      actor: principal,
+    });
     events.push({
-      actorKeyId: principal.keyId,
+      actor: principal,
       entity: 'kpiValue',
       entityId: id,
       action: before ? 'update' : 'create',
@@ -110,8 +130,9 @@ export async function importValues(
     });
   }
   if (!dryRun) {
-    await upsertValues(db, writes, principal.keyId);
+    await upsertValues(db, writes, principal.id);
     await recordAuditEvents(db, events);
+    await recordEvents(db, feed);
   }
   return summariseImport(results, dryRun);
 }

@@ -55,7 +55,7 @@ export async function findExistingValues(db: Db, rows: readonly ValueRow[]) {
 export async function upsertValues(
   db: Db,
   rows: readonly (ValueRow & { id: string })[],
-  actorKeyId: string | null,
+  actorId: string | null,
 ) {
   if (rows.length === 0) return;
   await db
@@ -74,8 +74,8 @@ export async function upsertValues(
         denominator: r.denominator,
         comment: r.comment,
         evidenceUrl: r.evidenceUrl,
-        createdBy: actorKeyId,
-        updatedBy: actorKeyId,
+        createdBy: actorId,
+        updatedBy: actorId,
       })),
     )
     .onConflict((oc) =>

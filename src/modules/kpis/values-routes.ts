@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { partnerScope } from '../../http/auth.js';
-import { ImportSummarySchema } from '../../http/import-summary.js';
+import { ImportResponses } from '../../http/import-summary.js';
 import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
 import { periodParameter } from '../periods/schemas.js';
@@ -14,7 +14,7 @@ const IMPORT_BODY_LIMIT = 8 * 1024 * 1024;
 
 const IMPORT_DESCRIPTION = [
   `Up to ${KPI_LIMITS.importRows} rows, body up to 8 MiB. The shape of the body is checked first (a malformed body is one 400 listing every problem);`,
-  'then each row is checked and written on its own: a failed row does not stop the others, and the answer is always 200 with the summary, even when every row failed.',
+  'then each row is checked and written on its own: a failed row does not stop the others. Any row applied (or `dryRun`) → 200 with the summary; no row applied → the summary as a problem document with `results`: 409 when every row failed for a locked period, else 422.',
   'A row is identified by (kpi, period, partner, disaggregation) and is the whole value: the same row again is `unchanged`, a different value, parts, comment or evidenceUrl is `updated`.',
   'Rows fail for: an unknown or computed KPI; a malformed period; a dimension the KPI does not allow (each named); `partner` in the disaggregation (it is `partnerCode`);',
   'not exactly one of `value` and `numerator` + `denominator` (fractions for percentages only; denominator > 0; numerator ≤ denominator; percentages 0–100);',
@@ -35,7 +35,7 @@ export const kpiValueRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Report KPI values in bulk',
         description: IMPORT_DESCRIPTION,
         body: ValueImportSchema,
-        response: { 200: ImportSummarySchema },
+        response: ImportResponses,
       },
     },
     async (request) => {

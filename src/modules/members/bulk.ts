@@ -1,14 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { Principal } from '../../http/auth.js';
+import { type Principal, writerOf } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
 import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
-import { assertNoErrors, type FieldError, notFound } from '../../http/problem.js';
+import { assertNoErrors, type FieldError, HttpProblem, notFound } from '../../http/problem.js';
 import { choosePartner, partnerCodes } from './access.js';
 import { iceTaken } from './commands.js';
-import { storedText, type ValidMemberInput } from './document.js';
+import { type MemberRow, storedText, type ValidMemberInput } from './document.js';
 import { BulkRowSchema, NewMemberSchema } from './schemas.js';
-import { applyUpserts, planUpserts, type UpsertPlan, type UpsertRow } from './upsert.js';
+import {
+  applyUpserts,
+  lastChangedBy,
+  planUpserts,
+  type UpsertOutcome,
+  type UpsertPlan,
+  type UpsertRow,
+} from './upsert.js';
 import { documentValidator, phoneChecker } from './validation.js';
 
 type Db = Kysely<Database>;
@@ -59,22 +66,95 @@ function checkRows(principal: Principal, rows: unknown[], known: ReadonlySet<str
           partnerCode: partner.code as string,
           externalRef: input.externalRef as string,
           input: input as ValidMemberInput,
+          ifMatch: typeof input.version === 'number' ? input.version : undefined,
         },
       });
   });
   return { failures, valid };
 }
 
-function planErrors(plan: UpsertPlan, principal: Principal, base: string): FieldError[] {
-  if (plan.kind === 'invalid')
-    return plan.errors.map((e) => ({ ...e, pointer: `${base}${e.pointer}` }));
-  if (plan.kind !== 'iceTaken') return [];
-  // The ICE is a public identifier; the holder is named only to a caller who may see it.
-  const visible = principal.role === 'admin' || plan.existingPartnerCode === principal.partnerCode;
-  const message = visible
-    ? `is registered already (member ${plan.existingMemberId})`
-    : 'is registered already by a member of another partner';
-  return [{ pointer: `${base}/ice`, message }];
+/** Why a planned row fails, if it does, and whether that is a conflict with what is stored. */
+function planFailure(
+  plan: UpsertPlan,
+  principal: Principal,
+  base: string,
+): { errors: FieldError[]; conflict: boolean } | undefined {
+  switch (plan.kind) {
+    case 'invalid':
+      return {
+        errors: plan.errors.map((e) => ({ ...e, pointer: `${base}${e.pointer}` })),
+        conflict: false,
+      };
+    case 'iceTaken': {
+      // The ICE is a public identifier; the holder is named only to a caller who may see it.
+      const visible =
+        principal.role === 'admin' || plan.existingPartnerCode === principal.partnerCode;
+      const message = visible
+        ? `is registered already (member ${plan.existingMemberId})`
+        : 'is registered already by a member of another partner';
+      return { errors: [{ pointer: `${base}/ice`, message }], conflict: true };
+    }
+    case 'stale': {
+      const message = plan.before
+        ? `is not the current version (${plan.before.version}): read the member and merge`
+        : 'names a version of a member that does not exist';
+      return { errors: [{ pointer: `${base}/version`, message }], conflict: true };
+    }
+    case 'notYours':
+      return { errors: [{ pointer: base, message: notYoursMessage(plan.before) }], conflict: true };
+    default:
+      return undefined;
+  }
+}
+
+function notYoursMessage(before: MemberRow) {
+  const by = lastChangedBy(before);
+  const who = by ? `another ${by.role} ${by.kind}` : 'another credential';
+  return (
+    `version ${before.version} was written by ${who}: read the member, merge your changes ` +
+    'and send them with its version (If-Match), so that nothing it wrote is lost'
+  );
+}
+
+/** The result of a failed row: its errors, and what names the member it concerns. */
+function failedResult(
+  index: number,
+  plan: UpsertPlan,
+  failure: { errors: FieldError[]; conflict: boolean },
+): ImportRowResult {
+  const before = 'before' in plan ? plan.before : undefined;
+  const by = plan.kind === 'notYours' ? lastChangedBy(plan.before) : null;
+  return {
+    index,
+    status: 'failed',
+    externalRef: storedText(plan.row.externalRef),
+    ...(before ? { id: before.id, version: before.version } : {}),
+    ...(by ? { lastChangedBy: by } : {}),
+    errors: pointed(failure.errors),
+    ...(failure.conflict ? { conflict: true } : {}),
+  };
+}
+
+const externalRefOf = (raw: unknown) => {
+  const ref = (raw as { externalRef?: unknown } | null)?.externalRef;
+  return typeof ref === 'string' ? { externalRef: storedText(ref) } : {};
+};
+
+/** A written or unchanged row names its version; a dry run's update, only its member. */
+function appliedResult(
+  index: number,
+  plan: Extract<UpsertPlan, { kind: 'created' | 'updated' | 'unchanged' }>,
+  outcome: UpsertOutcome | undefined,
+): ImportRowResult {
+  // As stored, so that it names the member as reads return it.
+  const externalRef = storedText(plan.row.externalRef);
+  if (outcome) {
+    const status = outcome.created ? 'created' : 'updated';
+    return { index, status, id: outcome.id, externalRef, version: outcome.version };
+  }
+  if (plan.kind === 'created') return { index, status: 'created', externalRef };
+  if (plan.kind === 'updated') return { index, status: 'updated', id: plan.id, externalRef };
+  return { index, status: 'unchanged', id: plan.id, externalRef, version: plan.before.version };
 }
 
 /**
@@ -88,30 +168,31 @@ export async function bulkUpsert(db: Db, principal: Principal, rows: unknown[], 
     db,
     valid.map((v) => v.row),
     !dryRun,
+    writerOf(principal),
   );
-  const outcomes = dryRun ? new Map() : await applyUpserts(db, principal.keyId, plans);
-  const results: ImportRowResult[] = rows.map((_, index) => ({
+  const outcomes: Map<UpsertPlan, UpsertOutcome> = dryRun
+    ? new Map()
+    : await applyUpserts(db, principal, plans);
+  const results: ImportRowResult[] = rows.map((raw, index) => ({
     index,
     status: 'failed',
+    ...externalRefOf(raw),
     errors: pointed(failures.get(index) ?? []),
   }));
   valid.forEach(({ index }, i) => {
     const plan = plans[i] as UpsertPlan;
-    const errors = planErrors(plan, principal, `/members/${index}`);
-    if (errors.length > 0) results[index] = { index, status: 'failed', errors: pointed(errors) };
-    else if (plan.kind === 'created' || plan.kind === 'updated' || plan.kind === 'unchanged') {
-      const outcome = outcomes.get(plan);
-      const status = outcome ? (outcome.created ? 'created' : 'updated') : plan.kind;
-      const id = outcome?.id ?? (plan.kind === 'created' ? undefined : plan.id);
-      results[index] = { index, status, ...(id ? { id } : {}) };
-    }
+    const failure = planFailure(plan, principal, `/members/${index}`);
+    if (failure) results[index] = failedResult(index, plan, failure);
+    else if (plan.kind === 'created' || plan.kind === 'updated' || plan.kind === 'unchanged')
+      results[index] = appliedResult(index, plan, outcomes.get(plan));
   });
   return summariseImport(results, dryRun);
 }
 
 /**
- * PUT by externalRef: creates (201) or fully replaces (200) the partner's member. The partner
- * system owns these records, so If-Match is optional here; when sent it must match (412).
+ * PUT by externalRef: creates (201) or fully replaces (200) the partner's member. If-Match is
+ * optional: when sent it must name the current version (412); when absent the update must be
+ * of data this same credential wrote last, else 428 names who did (docs/sync.md).
  */
 export async function replaceByExternalRef(
   db: Db,
@@ -119,11 +200,11 @@ export async function replaceByExternalRef(
   partnerCode: string,
   externalRef: string,
   body: unknown,
-  expected: number | undefined | 'absent',
+  ifMatch: number | '*' | undefined,
 ) {
   const known = await partnerCodes(db);
-  const ownsIt = principal.role !== 'partner' || principal.partnerCode === partnerCode;
-  if (!known.has(partnerCode) || !ownsIt) throw notFound(`There is no partner ${partnerCode}.`);
+  // Another partner's path is refused before this (403, src/http/auth.ts).
+  if (!known.has(partnerCode)) throw notFound(`There is no partner ${partnerCode}.`);
   const errors = validateReplacement(body);
   const input = (body ?? {}) as Record<string, unknown>;
   if (input.partnerCode != null && input.partnerCode !== partnerCode)
@@ -139,19 +220,28 @@ export async function replaceByExternalRef(
   assertNoErrors(errors);
   const [plan] = await planUpserts(
     db,
-    [{ partnerCode, externalRef, input: input as ValidMemberInput }],
+    [{ partnerCode, externalRef, input: input as ValidMemberInput, ifMatch }],
     true,
+    writerOf(principal),
   );
   if (!plan) throw new Error('no plan for the row');
-  if (expected !== 'absent') {
-    const current = 'before' in plan ? plan.before.version : undefined;
-    if (current === undefined || (expected !== undefined && current !== expected))
-      throw staleVersion(current);
-  }
+  if (plan.kind === 'stale') throw staleVersion(plan.before?.version);
+  if (plan.kind === 'notYours') throw precondition(plan.before);
   if (plan.kind === 'iceTaken') throw iceTaken(String(input.ice), plan.existingMemberId);
-  assertNoErrors(planErrors(plan, principal, ''));
+  assertNoErrors(planFailure(plan, principal, '')?.errors ?? []);
   if (plan.kind === 'unchanged') return { row: plan.before, created: false };
-  const outcome = (await applyUpserts(db, principal.keyId, [plan], true)).get(plan);
+  const outcome = (await applyUpserts(db, principal, [plan], true)).get(plan);
   if (!outcome?.row) throw new Error('the upsert wrote nothing');
   return { row: outcome.row, created: outcome.created };
+}
+
+/** 428: the update needs If-Match because another credential wrote the current version. */
+function precondition(before: MemberRow) {
+  return new HttpProblem({
+    status: 428,
+    slug: 'precondition-required',
+    detail: `This member's ${notYoursMessage(before)}.`,
+    headers: { etag: `"${before.version}"` },
+    extensions: { lastChangedBy: lastChangedBy(before), version: before.version },
+  });
 }

@@ -2,9 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { MemberStatus } from '../../db/tables/members.js';
 import { uuidv7 } from '../../db/uuid.js';
-import type { Principal } from '../../http/auth.js';
+import { type Principal, writerOf } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
+import { withholdStoredResponses } from '../../http/idempotency.js';
 import { applyMergePatch } from '../../http/merge-patch.js';
+import { actorOf } from '../../http/principal.js';
 import {
   assertNoErrors,
   badRequest,
@@ -19,6 +21,7 @@ import {
   recordAuditEvent,
   redactAuditValues,
 } from '../audit/repository.js';
+import { recordEvent } from '../events/outbox.js';
 import { choosePartner, partnerCodes } from './access.js';
 import {
   documentOf,
@@ -28,6 +31,7 @@ import {
   toDocument,
   type ValidMemberInput,
 } from './document.js';
+import { type MemberAction, memberEvent } from './events.js';
 import {
   eraseContacts,
   findByExternalRef,
@@ -57,21 +61,23 @@ export function iceTaken(ice: string, existingMemberId: string) {
   return conflict(`A member with ICE ${ice} is registered already.`, { existingMemberId });
 }
 
-function audit(
+/** Records a write in the audit log and the change feed. */
+async function audit(
   db: Db,
   principal: Principal,
   row: MemberRow,
-  action: string,
+  action: MemberAction,
   changes: AuditChanges,
 ) {
-  return recordAuditEvent(db, {
-    actorKeyId: principal.keyId,
+  await recordAuditEvent(db, {
+    actor: principal,
     entity: 'member',
     entityId: row.id,
     action,
     partnerCode: row.partnerCode,
     changes,
   });
+  await recordEvent(db, memberEvent(row, action, changes, actorOf(principal)));
 }
 
 /** Refuses a document whose ICE or externalRef another member holds (409 naming it). */
@@ -107,7 +113,12 @@ export async function createMember(db: Db, principal: Principal, body: unknown) 
   const partnerCode = partner.code as string;
   const doc = toDocument(body as ValidMemberInput, today());
   await assertIdentifiersFree(db, partnerCode, doc, null);
-  const row = await insertMember(db, { id: uuidv7(), partnerCode, doc });
+  const row = await insertMember(db, {
+    id: uuidv7(),
+    partnerCode,
+    doc,
+    writer: writerOf(principal),
+  });
   await audit(db, principal, row, 'created', diffChanges({}, documentOf(row)));
   return row;
 }
@@ -115,6 +126,13 @@ export async function createMember(db: Db, principal: Principal, body: unknown) 
 export async function getMember(db: Db, principal: Principal, id: string) {
   const row = await findMember(db, id, scopeOf(principal));
   if (!row) throw memberNotFound(id);
+  return row;
+}
+
+/** The member a partner system knows by its own id (the path's partner is checked first). */
+export async function getMemberByExternalRef(db: Db, partnerCode: string, externalRef: string) {
+  const row = await findByExternalRef(db, partnerCode, externalRef);
+  if (!row) throw notFound(`Partner ${partnerCode} has no member with externalRef ${externalRef}.`);
   return row;
 }
 
@@ -153,7 +171,7 @@ export async function patchMember(
   const changes = diffChanges(before, { ...doc, ...state });
   if (Object.keys(changes).length === 0) return row;
   await assertIdentifiersFree(db, row.partnerCode, doc, row.id);
-  const updated = await updateMember(db, row.id, doc, state);
+  const updated = await updateMember(db, row.id, doc, state, writerOf(principal));
   const withdrawn = state.status === 'withdrawn' && row.status !== 'withdrawn';
   await audit(db, principal, updated, withdrawn ? 'withdrawn' : 'updated', changes);
   return updated;
@@ -188,7 +206,7 @@ export async function withdrawMember(
 ) {
   const row = await lockMember(db, principal, id, expected);
   if (row.status === 'withdrawn') return row;
-  const updated = await setMemberStatus(db, row.id, 'withdrawn', today());
+  const updated = await setMemberStatus(db, row.id, 'withdrawn', today(), writerOf(principal));
   await audit(db, principal, updated, 'withdrawn', {
     status: { from: row.status, to: 'withdrawn' },
     withdrawnOn: { from: null, to: updated.withdrawnOn },
@@ -197,13 +215,16 @@ export async function withdrawMember(
 }
 
 /**
- * Removes the contacts' names, e-mails and phones from the member and from its audit history;
+ * Removes the contacts' names, e-mails and phones from the member, its audit history and the
+ * idempotent responses kept about it;
  * the member's counts and other statistics stay.
  */
 export async function erasePersonalData(db: Db, principal: Principal, id: string) {
   const row = await lockMember(db, principal, id);
-  const updated = await eraseContacts(db, row.id);
+  const updated = await eraseContacts(db, row.id, writerOf(principal));
   await redactAuditValues(db, 'member', row.id, ['contacts']);
+  // Stored idempotent responses about the member hold copies of its contacts (docs/security.md).
+  await withholdStoredResponses(db, `/v1/members/${row.id}`);
   await audit(db, principal, updated, 'erased', {
     contactsCount: { from: row.contacts.length, to: 0 },
   });

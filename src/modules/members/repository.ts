@@ -1,7 +1,10 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { applyListOrder } from '../../db/list-order.js';
 import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
 import type { Database } from '../../db/schema.js';
 import type { MemberStatus } from '../../db/tables/members.js';
+import type { Writer } from '../../http/auth.js';
+import type { ListOrder } from '../../http/pagination.js';
 import { normalizeHsCode } from '../reference/hs-code.js';
 import { foldForSearch } from '../reference/text.js';
 import {
@@ -52,7 +55,7 @@ export async function findIceHolder(db: Db, ice: string) {
     .executeTakeFirst();
 }
 
-type UpsertRecord = { id: string; partnerCode: string } & ReturnType<typeof recordOf>;
+type UpsertRecord = { id: string; partnerCode: string } & ReturnType<typeof recordOf> & Writer;
 
 /** The columns an upsert writes, in order, with each column's PostgreSQL type. */
 export const UPSERT_COLUMNS: readonly RecordsetColumn<UpsertRecord>[] = [
@@ -84,6 +87,9 @@ export const UPSERT_COLUMNS: readonly RecordsetColumn<UpsertRecord>[] = [
   ['digital', 'jsonb'],
   ['joinedOn', 'date'],
   ['contacts', 'jsonb'],
+  ['changedByKind', 'text'],
+  ['changedBy', 'text'],
+  ['changedByRole', 'text'],
 ];
 
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -99,13 +105,14 @@ const upsertTarget = (() => {
   };
 })();
 
-type MemberToWrite = { id: string; partnerCode: string; doc: MemberDocument };
+type MemberToWrite = { id: string; partnerCode: string; doc: MemberDocument; writer: Writer };
 
 /** What identifies a written member, and whether the write created it. */
 export interface WrittenMember {
   id: string;
   partnerCode: string;
   externalRef: string | null;
+  version: number;
   inserted: boolean;
 }
 
@@ -120,6 +127,7 @@ function upsertStatement<R>(members: readonly MemberToWrite[], returning: RawBui
       id: m.id,
       partnerCode: m.partnerCode,
       ...recordOf(m.doc),
+      ...m.writer,
     }),
   );
   return sql<R>`${upsertTarget.into}
@@ -137,18 +145,20 @@ export async function upsertMembers(db: Db, members: readonly MemberToWrite[]) {
 export async function upsertMemberKeys(db: Db, members: readonly MemberToWrite[]) {
   const statement = upsertStatement<WrittenMember>(
     members,
-    sql.raw('id, partner_code, external_ref'),
+    sql.raw('id, partner_code, external_ref, version'),
   );
   return (await statement.execute(db)).rows;
 }
 
-export async function insertMember(
-  db: Db,
-  member: { id: string; partnerCode: string; doc: MemberDocument },
-): Promise<MemberRow> {
+export async function insertMember(db: Db, member: MemberToWrite): Promise<MemberRow> {
   return db
     .insertInto('members')
-    .values({ id: member.id, partnerCode: member.partnerCode, ...columnsOf(member.doc) })
+    .values({
+      id: member.id,
+      partnerCode: member.partnerCode,
+      ...columnsOf(member.doc),
+      ...member.writer,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -159,11 +169,13 @@ export async function updateMember(
   id: string,
   doc: MemberDocument,
   state: MemberState,
+  writer: Writer,
 ): Promise<MemberRow> {
   return db
     .updateTable('members')
     .set({
       ...columnsOf(doc),
+      ...writer,
       status: state.status,
       withdrawnOn: state.withdrawnOn,
       version: sql<number>`version + 1`,
@@ -179,10 +191,12 @@ export async function setMemberStatus(
   id: string,
   status: MemberStatus,
   withdrawnOn: string | null,
+  writer: Writer,
 ): Promise<MemberRow> {
   return db
     .updateTable('members')
     .set({
+      ...writer,
       status,
       withdrawnOn,
       version: sql<number>`version + 1`,
@@ -194,10 +208,11 @@ export async function setMemberStatus(
 }
 
 /** Removes the contacts (names, e-mails, phones); counts and statistics stay. */
-export async function eraseContacts(db: Db, id: string): Promise<MemberRow> {
+export async function eraseContacts(db: Db, id: string, writer: Writer): Promise<MemberRow> {
   return db
     .updateTable('members')
     .set({
+      ...writer,
       contacts: '[]',
       personalDataErasedAt: sql<string>`now()`,
       version: sql<number>`version + 1`,
@@ -214,15 +229,16 @@ function likeContains(value: string): string {
 }
 
 /**
- * One page of members in id order (UUID v7: creation order). Keyset pagination on the primary
- * key: rows inserted meanwhile neither shift nor repeat the rows of later pages.
+ * One page of members in id order (UUID v7: creation order), or by (updatedAt, id) from
+ * `updatedSince`. Keyset pagination: rows inserted meanwhile neither shift nor repeat the rows
+ * of later pages.
  */
 export async function listMembers(
   db: Db,
   scope: string | null,
   filters: MemberListFilters,
-  afterId: string | undefined,
-): Promise<MemberRow[]> {
+  order: ListOrder,
+) {
   let query = db.selectFrom('members').selectAll();
   if (scope !== null) query = query.where('partnerCode', '=', scope);
   if (filters.partner !== undefined) query = query.where('partnerCode', '=', filters.partner);
@@ -240,9 +256,7 @@ export async function listMembers(
   }
   if (filters.q !== undefined)
     query = query.where('nameSearch', 'like', likeContains(foldForSearch(filters.q)));
-  if (afterId !== undefined) query = query.where('id', '>', afterId);
-  return query
-    .orderBy('id')
+  return applyListOrder(query, 'members', order)
     .limit(filters.limit + 1)
     .execute();
 }

@@ -2,12 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { partnerScope } from '../../http/auth.js';
 import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
-import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { ImportResponses } from '../../http/import-summary.js';
+import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
 import { bulkUpsert, replaceByExternalRef } from './bulk.js';
 import {
   createMember,
   erasePersonalData,
   getMember,
+  getMemberByExternalRef,
   patchMember,
   withdrawMember,
 } from './commands.js';
@@ -15,14 +17,13 @@ import { toMember } from './document.js';
 import { listMembers } from './repository.js';
 import {
   BulkRequestSchema,
-  BulkResponseSchema,
   ExternalRefParams,
   LIMITS,
   MemberListQuery,
   MemberParams,
-  MemberPatchSchema,
-  MemberSchema,
-  NewMemberSchema,
+  MemberPatchRef,
+  MemberRef,
+  NewMemberRef,
 } from './schemas.js';
 
 const tags = ['members'];
@@ -38,9 +39,10 @@ function rethrowNonBodyErrors(request: FastifyRequest) {
   if (error && error.validationContext !== 'body') throw error;
 }
 
-/** If-Match where it is optional: absent means unconditional. */
-function optionalIfMatch(request: FastifyRequest) {
-  return request.headers['if-match'] === undefined ? 'absent' : expectedVersion(request);
+/** If-Match where it is optional: undefined when absent, `*` for any current version. */
+function optionalIfMatch(request: FastifyRequest): number | '*' | undefined {
+  if (request.headers['if-match'] === undefined) return undefined;
+  return expectedVersion(request) ?? '*';
 }
 
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -57,8 +59,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Admin keys must give `partnerCode`; a partner key registers for its own partner ' +
           '(another → 403). An ICE registered already → 409 with `existingMemberId` (the ICE ' +
           'is a public company identifier, so the holder is named even across partners).',
-        body: NewMemberSchema,
-        response: { 201: MemberSchema },
+        body: NewMemberRef,
+        response: { 201: MemberRef },
       },
     },
     async (request, reply) => {
@@ -81,13 +83,13 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List members, filtered, in registration order',
         description: "A partner key lists its own partner's members only.",
         querystring: MemberListQuery,
-        response: { 200: PageSchema(MemberSchema) },
+        response: { 200: PageSchema(MemberRef) },
       },
     },
     async (request) => {
-      const after = decodeSingleKeyCursor(request.query.cursor);
-      const rows = await listMembers(app.db, partnerScope(request), request.query, after);
-      const page = toPage(rows, request.query.limit, (m) => [m.id]);
+      const order = listOrder(request.query);
+      const rows = await listMembers(app.db, partnerScope(request), request.query, order);
+      const page = toOrderedPage(rows, request.query.limit, order);
       return { data: page.data.map(toMember), nextCursor: page.nextCursor };
     },
   );
@@ -101,7 +103,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Get one member',
         params: MemberParams,
-        response: { 200: MemberSchema },
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
@@ -125,8 +127,8 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '`withdrawnOn` records an earlier withdrawal.',
         params: MemberParams,
         headers: IfMatchHeaders,
-        body: MemberPatchSchema,
-        response: { 200: MemberSchema },
+        body: MemberPatchRef,
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
@@ -154,12 +156,12 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Withdrawing a withdrawn member changes nothing.',
         params: MemberParams,
         headers: IfMatchHeaders,
-        response: { 200: MemberSchema },
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
       const ifMatch = optionalIfMatch(request);
-      const expected = ifMatch === 'absent' ? undefined : ifMatch;
+      const expected = ifMatch === '*' ? undefined : ifMatch;
       const row = await app.db
         .transaction()
         .execute((trx) => withdrawMember(trx, request.principal, request.params.id, expected));
@@ -180,13 +182,36 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "Removes the contacts' names, e-mails and phones from the member and from its audit " +
           'history; counts by sex and all other data stay.',
         params: MemberParams,
-        response: { 200: MemberSchema },
+        response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
       const row = await app.db
         .transaction()
         .execute((trx) => erasePersonalData(trx, request.principal, request.params.id));
+      setVersionTag(reply, row.version);
+      return toMember(row);
+    },
+  );
+
+  app.get(
+    '/v1/partners/:code/members/:externalRef',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'getMemberByExternalRef',
+        tags,
+        summary: "Get a member by the partner system's id",
+        description:
+          'Reads what PUT on the same path writes: the same representation and `ETag`. A ' +
+          "partner key may read its own partner's path only (another → 403).",
+        params: ExternalRefParams,
+        response: { 200: MemberRef },
+      },
+    },
+    async (request, reply) => {
+      const { code, externalRef } = request.params;
+      const row = await getMemberByExternalRef(app.db, code, externalRef);
       setVersionTag(reply, row.version);
       return toMember(row);
     },
@@ -204,23 +229,26 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "The partner system's sync: 201 when created, 200 when replaced (a full " +
           'replacement: optional fields not sent are cleared; `joinedOn`, `status` and ' +
-          '`withdrawnOn` stay unless sent). If-Match is optional here because the partner ' +
-          'system owns these records; when sent it must name the current version (412). ' +
-          'An identical body changes nothing (same version).',
+          '`withdrawnOn` stay unless sent). With `If-Match` it is an ordinary conditional ' +
+          'update (stale → 412). Without it, it creates, or updates a member whose current ' +
+          'version this same credential wrote; otherwise → 428 naming who wrote the current ' +
+          'version (`lastChangedBy: { kind, role }`) and its `version`: read the member, merge ' +
+          'and send again with `If-Match` (docs/sync.md). An identical body changes nothing ' +
+          '(200, same version). A partner key may use its own partner path only (403).',
         params: ExternalRefParams,
         headers: IfMatchHeaders,
-        body: NewMemberSchema,
-        response: { 200: MemberSchema, 201: MemberSchema },
+        body: NewMemberRef,
+        response: { 200: MemberRef, 201: MemberRef },
       },
     },
     async (request, reply) => {
       rethrowNonBodyErrors(request);
-      const expected = optionalIfMatch(request);
+      const ifMatch = optionalIfMatch(request);
       const { code, externalRef } = request.params;
       const outcome = await app.db
         .transaction()
         .execute((trx) =>
-          replaceByExternalRef(trx, request.principal, code, externalRef, request.body, expected),
+          replaceByExternalRef(trx, request.principal, code, externalRef, request.body, ifMatch),
         );
       setVersionTag(reply, outcome.row.version);
       return reply.status(outcome.created ? 201 : 200).send(toMember(outcome.row));
@@ -243,7 +271,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'in `results` as created, updated, unchanged or failed (with `errors` pointing into ' +
           '`/members/{index}`). With `dryRun` nothing is written.',
         body: BulkRequestSchema,
-        response: { 200: BulkResponseSchema },
+        response: ImportResponses,
       },
     },
     async (request) => {

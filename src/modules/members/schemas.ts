@@ -1,9 +1,10 @@
 import { type Static, type TSchema, Type } from 'typebox';
-import { ImportSummarySchema } from '../../http/import-summary.js';
+import { component, ref } from '../../http/components.js';
 import { Nullable } from '../../http/nullable.js';
-import { PageQuery } from '../../http/pagination.js';
+import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
 import { PartnerCode } from '../partners/schemas.js';
 import { REGIONS } from '../reference/subdivisions.js';
+import { MemberTypeRef } from './member-type.js';
 
 /** Documented maxima (api.md → Limits). */
 export const LIMITS = {
@@ -22,12 +23,19 @@ const text = (maxLength: number, extra: object = {}) =>
 /** Optional in requests; null there means "not given", as in responses. */
 const nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
-export const MemberTypeSchema = Type.Enum(['company', 'cooperative', 'gie', 'association']);
-export const MemberStatusSchema = Type.Enum(['active', 'suspended', 'withdrawn']);
-export const RegionSchema = Type.Enum(
-  REGIONS.map((r) => r.code),
-  { description: 'ISO 3166-2:MA region, MA-01…MA-12' },
+export const MemberStatusSchema = component(
+  'MemberStatus',
+  Type.Enum(['active', 'suspended', 'withdrawn']),
 );
+const MemberStatus = ref(MemberStatusSchema);
+export const RegionSchema = component(
+  'Region',
+  Type.Enum(
+    REGIONS.map((r) => r.code),
+    { description: 'ISO 3166-2:MA region, MA-01…MA-12' },
+  ),
+);
+const Region = ref(RegionSchema);
 const DateSchema = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const ExternalRef = text(100, {
   pattern: '^\\S(.*\\S)?$',
@@ -55,18 +63,24 @@ const BySex = Type.Object(
   { additionalProperties: false, description: 'Numbers of women and men' },
 );
 
-export const ProductSchema = Type.Object(
-  { hsCode: HsCode, name: Type.Optional(text(200)), organic: Type.Optional(Type.Boolean()) },
-  { additionalProperties: false },
+export const ProductSchema = component(
+  'Product',
+  Type.Object(
+    { hsCode: HsCode, name: Type.Optional(text(200)), organic: Type.Optional(Type.Boolean()) },
+    { additionalProperties: false },
+  ),
 );
-export const CertificationSchema = Type.Object(
-  {
-    scheme: text(100, { description: 'e.g. EU organic, Fairtrade, ISO 22000' }),
-    body: Type.Optional(text(200, { description: 'Certification body' })),
-    number: Type.Optional(text(100)),
-    validUntil: Type.Optional(DateSchema),
-  },
-  { additionalProperties: false },
+export const CertificationSchema = component(
+  'Certification',
+  Type.Object(
+    {
+      scheme: text(100, { description: 'e.g. EU organic, Fairtrade, ISO 22000' }),
+      body: Type.Optional(text(200, { description: 'Certification body' })),
+      number: Type.Optional(text(100)),
+      validUntil: Type.Optional(DateSchema),
+    },
+    { additionalProperties: false },
+  ),
 );
 export const DigitalSchema = Type.Object(
   {
@@ -78,14 +92,17 @@ export const DigitalSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export const ContactSchema = Type.Object(
-  {
-    name: text(200),
-    role: Type.Optional(text(100)),
-    email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-    phone: Type.Optional(Phone),
-  },
-  { additionalProperties: false },
+export const ContactSchema = component(
+  'Contact',
+  Type.Object(
+    {
+      name: text(200),
+      role: Type.Optional(text(100)),
+      email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+      phone: Type.Optional(Phone),
+    },
+    { additionalProperties: false },
+  ),
 );
 const Rc = Type.Object(
   {
@@ -99,16 +116,20 @@ const Rc = Type.Object(
 const Markets = (description: string) =>
   Type.Array(CountryCode, { maxItems: LIMITS.markets, uniqueItems: true, description });
 
+const Product = ref(ProductSchema);
+const Certification = ref(CertificationSchema);
+const Contact = ref(ContactSchema);
+
 /** The fields a caller writes: shared by create, replace (PUT), bulk rows and patches. */
 const memberFields = {
   externalRef: nullable(ExternalRef),
-  type: MemberTypeSchema,
+  type: MemberTypeRef,
   name: text(200),
   legalForm: nullable(text(50, { description: 'e.g. SARL, SA, coopérative' })),
   ice: nullable(Ice),
   taxId: nullable(text(30, { description: 'Identifiant fiscal (IF), kept as text' })),
   rc: nullable(Rc),
-  region: RegionSchema,
+  region: Region,
   province: nullable(
     Type.String({
       maxLength: 6,
@@ -120,17 +141,15 @@ const memberFields = {
   womenLed: Type.Boolean(),
   membersCount: nullable(BySex),
   employees: nullable(BySex),
-  products: Type.Optional(Type.Array(ProductSchema, { maxItems: LIMITS.products })),
-  certifications: Type.Optional(
-    Type.Array(CertificationSchema, { maxItems: LIMITS.certifications }),
-  ),
+  products: Type.Optional(Type.Array(Product, { maxItems: LIMITS.products })),
+  certifications: Type.Optional(Type.Array(Certification, { maxItems: LIMITS.certifications })),
   exportMarkets: Type.Optional(Markets('Countries exported to')),
   targetMarkets: Type.Optional(Markets('Countries aimed at')),
   digital: nullable(DigitalSchema),
   joinedOn: nullable(
     Type.String({ format: 'date', description: 'Defaults to the day of registration' }),
   ),
-  contacts: Type.Optional(Type.Array(ContactSchema, { maxItems: LIMITS.contacts })),
+  contacts: Type.Optional(Type.Array(Contact, { maxItems: LIMITS.contacts })),
 };
 
 const partnerCodeField = Type.Optional(
@@ -140,16 +159,36 @@ const partnerCodeField = Type.Optional(
   }),
 );
 
-export const NewMemberSchema = Type.Object(
-  { partnerCode: partnerCodeField, ...memberFields },
-  { additionalProperties: false },
+export const NewMemberSchema = component(
+  'NewMember',
+  Type.Object({ partnerCode: partnerCodeField, ...memberFields }, { additionalProperties: false }),
 );
 export type NewMember = Static<typeof NewMemberSchema>;
 
-/** A bulk row: as a new member, with the externalRef that identifies it. */
-export const BulkRowSchema = Type.Object(
-  { partnerCode: partnerCodeField, ...memberFields, externalRef: ExternalRef },
-  { additionalProperties: false },
+/**
+ * A bulk row: as a new member, with the externalRef that identifies it and, optionally, the
+ * version it was based on (the row's If-Match; docs/sync.md).
+ */
+export const BulkRowSchema = component(
+  'MemberBulkRow',
+  Type.Object(
+    {
+      partnerCode: partnerCodeField,
+      ...memberFields,
+      externalRef: ExternalRef,
+      version: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 999_999_999,
+          description:
+            'The `version` you read: the row then updates that version only (else it fails as ' +
+            'a conflict). Without it, the row may update only a member whose current version ' +
+            'your credential wrote.',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
 );
 
 /** What a merge patch must leave behind: the writable fields plus the status. */
@@ -157,56 +196,62 @@ export const MemberStateSchema = Type.Object(
   {
     partnerCode: Type.String(),
     ...memberFields,
-    status: MemberStatusSchema,
+    status: MemberStatus,
     withdrawnOn: Type.Optional(DateSchema),
   },
   { additionalProperties: false },
 );
 
-export const MemberPatchSchema = Type.Object(
-  {},
-  {
-    additionalProperties: true,
-    description:
-      'JSON merge patch (RFC 7396) of the member: the fields of a new member, plus `status` and ' +
-      '`withdrawnOn` (a past date, with status `withdrawn`); `null` removes an optional field.',
-  },
+export const MemberPatchSchema = component(
+  'MemberPatch',
+  Type.Object(
+    {},
+    {
+      additionalProperties: true,
+      description:
+        'JSON merge patch (RFC 7396) of the member: the fields of a new member, plus `status` and ' +
+        '`withdrawnOn` (a past date, with status `withdrawn`); `null` removes an optional field.',
+    },
+  ),
 );
 
-export const MemberSchema = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  partnerCode: PartnerCode,
-  externalRef: Nullable(Type.String()),
-  type: MemberTypeSchema,
-  name: Type.String(),
-  legalForm: Nullable(Type.String()),
-  ice: Nullable(Type.String()),
-  taxId: Nullable(Type.String()),
-  rc: Nullable(Rc),
-  region: Type.String(),
-  province: Nullable(Type.String()),
-  city: Nullable(Type.String()),
-  remoteArea: Type.Boolean(),
-  womenLed: Type.Boolean(),
-  membersCount: Nullable(BySex),
-  employees: Nullable(BySex),
-  products: Type.Array(ProductSchema),
-  certifications: Type.Array(CertificationSchema),
-  exportMarkets: Type.Array(Type.String()),
-  targetMarkets: Type.Array(Type.String()),
-  digital: Nullable(DigitalSchema),
-  joinedOn: Type.String({ format: 'date' }),
-  contacts: Type.Array(ContactSchema),
-  status: MemberStatusSchema,
-  withdrawnOn: Nullable(Type.String({ format: 'date' })),
-  personalDataErasedAt: Nullable(Type.String({ format: 'date-time' })),
-  readiness: Nullable(
-    Type.String({ description: 'Current readiness category (latest submitted assessment)' }),
-  ),
-  version: Type.Integer(),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-});
+export const MemberSchema = component(
+  'Member',
+  Type.Object({
+    id: Type.String({ format: 'uuid' }),
+    partnerCode: PartnerCode,
+    externalRef: Nullable(Type.String()),
+    type: MemberTypeRef,
+    name: Type.String(),
+    legalForm: Nullable(Type.String()),
+    ice: Nullable(Type.String()),
+    taxId: Nullable(Type.String()),
+    rc: Nullable(Rc),
+    region: Type.String(),
+    province: Nullable(Type.String()),
+    city: Nullable(Type.String()),
+    remoteArea: Type.Boolean(),
+    womenLed: Type.Boolean(),
+    membersCount: Nullable(BySex),
+    employees: Nullable(BySex),
+    products: Type.Array(Product),
+    certifications: Type.Array(Certification),
+    exportMarkets: Type.Array(Type.String()),
+    targetMarkets: Type.Array(Type.String()),
+    digital: Nullable(DigitalSchema),
+    joinedOn: Type.String({ format: 'date' }),
+    contacts: Type.Array(Contact),
+    status: MemberStatus,
+    withdrawnOn: Nullable(Type.String({ format: 'date' })),
+    personalDataErasedAt: Nullable(Type.String({ format: 'date-time' })),
+    readiness: Nullable(
+      Type.String({ description: 'Current readiness category (latest submitted assessment)' }),
+    ),
+    version: Type.Integer(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  }),
+);
 export type Member = Static<typeof MemberSchema>;
 
 export const MemberParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -218,13 +263,14 @@ export const ExternalRefParams = Type.Object({
 export const MemberListQuery = Type.Object(
   {
     ...PageQuery,
+    ...UpdatedSinceQuery,
     partner: Type.Optional(Type.String({ maxLength: 40, description: 'Partner code' })),
-    type: Type.Optional(MemberTypeSchema),
-    region: Type.Optional(RegionSchema),
+    type: Type.Optional(MemberTypeRef),
+    region: Type.Optional(Region),
     province: Type.Optional(Type.String({ maxLength: 6 })),
     womenLed: Type.Optional(Type.Boolean()),
     remoteArea: Type.Optional(Type.Boolean()),
-    status: Type.Optional(MemberStatusSchema),
+    status: Type.Optional(MemberStatus),
     category: Type.Optional(Type.String({ maxLength: 20, description: 'Readiness category' })),
     hsCode: Type.Optional(Type.String({ maxLength: 7, description: '`091020` or `0910.20`' })),
     q: Type.Optional(
@@ -247,8 +293,9 @@ export const BulkRequestSchema = Type.Object(
         {
           additionalProperties: true,
           description:
-            'A member as for POST /v1/members, with a required `externalRef`; each row is ' +
-            'validated on its own and answered in `results`.',
+            'A member as for POST /v1/members, with a required `externalRef` and an optional ' +
+            '`version` (the If-Match of the row); each row is validated on its own and ' +
+            'answered in `results`.',
         },
       ),
       { minItems: 1, maxItems: LIMITS.bulkRows },
@@ -260,5 +307,6 @@ export const BulkRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** The answer of a bulk sync: one result per row, in order. */
-export const BulkResponseSchema = ImportSummarySchema;
+export const MemberRef = ref(MemberSchema);
+export const NewMemberRef = ref(NewMemberSchema);
+export const MemberPatchRef = ref(MemberPatchSchema);

@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { uuidv7 } from '../../db/uuid.js';
+import { type Writer, writerOf } from '../../http/auth.js';
+import { actorOf, type Principal } from '../../http/principal.js';
 import type { FieldError } from '../../http/problem.js';
 import {
   type AuditChanges,
@@ -9,6 +11,7 @@ import {
   diffChanges,
   recordAuditEvents,
 } from '../audit/repository.js';
+import { type EventInput, recordEvents } from '../events/outbox.js';
 import {
   asStored,
   documentOf,
@@ -18,6 +21,7 @@ import {
   toDocument,
   type ValidMemberInput,
 } from './document.js';
+import { memberEvent } from './events.js';
 import { upsertMemberKeys, upsertMembers, type WrittenMember } from './repository.js';
 import { today } from './validation.js';
 
@@ -28,6 +32,8 @@ export interface UpsertRow {
   partnerCode: string;
   externalRef: string;
   input: ValidMemberInput;
+  /** The row's If-Match: a version, `*` (any current version), or undefined when absent. */
+  ifMatch: number | '*' | undefined;
 }
 
 export type UpsertPlan =
@@ -42,17 +48,40 @@ export type UpsertPlan =
     }
   | { kind: 'unchanged'; id: string; doc: MemberDocument; before: MemberRow; row: UpsertRow }
   | { kind: 'iceTaken'; existingMemberId: string; existingPartnerCode: string; row: UpsertRow }
+  /** If-Match names another version, or a member that does not exist. */
+  | { kind: 'stale'; before: MemberRow | undefined; row: UpsertRow }
+  /** No If-Match, and the current version was written by another credential. */
+  | { kind: 'notYours'; before: MemberRow; row: UpsertRow }
   | { kind: 'invalid'; errors: FieldError[]; row: UpsertRow };
 
 const pairKey = (partnerCode: string, externalRef: string) => `${partnerCode}\u0000${externalRef}`;
 
+/** Whether the writer wrote the member's current data (same kind of credential, same id). */
+export function wroteCurrentVersion(member: MemberRow, writer: Writer): boolean {
+  return member.changedByKind === writer.changedByKind && member.changedBy === writer.changedBy;
+}
+
+/** Who wrote the member's current version, as a 428 or a failed row names it. */
+export function lastChangedBy(member: MemberRow) {
+  return member.changedByKind === null || member.changedByRole === null
+    ? null
+    : { kind: member.changedByKind, role: member.changedByRole };
+}
+
 /**
  * Classifies rows against the stored members in two set-based reads: what would be created,
  * updated (a full replacement: fields not sent are cleared, `joinedOn` is kept unless sent) or
- * left unchanged, and which rows take an ICE another member holds. Locks the matched rows when
- * `lock` is set, so that the write that follows sees them as read.
+ * left unchanged, which rows take an ICE another member holds, and which fail the If-Match rule
+ * (docs/sync.md): with If-Match, the version must be current; without it, an update must be of
+ * data the same writer wrote last. Locks the matched rows when `lock` is set, so that the write
+ * that follows sees them as read.
  */
-export async function planUpserts(db: Db, rows: UpsertRow[], lock: boolean): Promise<UpsertPlan[]> {
+export async function planUpserts(
+  db: Db,
+  rows: UpsertRow[],
+  lock: boolean,
+  writer: Writer,
+): Promise<UpsertPlan[]> {
   if (rows.length === 0) return [];
   const existing = await selectByExternalRefs(db, rows, lock);
   const byPair = new Map(existing.map((m) => [pairKey(m.partnerCode, m.externalRef ?? ''), m]));
@@ -73,6 +102,9 @@ export async function planUpserts(db: Db, rows: UpsertRow[], lock: boolean): Pro
   return rows.map((row): UpsertPlan => {
     const before = byPair.get(pairKey(row.partnerCode, storedText(row.externalRef)));
     const input = { ...row.input, externalRef: row.externalRef };
+    const ifMatch = row.ifMatch;
+    if (ifMatch !== undefined && (!before || (ifMatch !== '*' && ifMatch !== before.version)))
+      return { kind: 'stale', before, row };
     const doc = asStored(toDocument(input, before?.joinedOn ?? now));
     const holder = doc.ice === null ? undefined : holderOf.get(doc.ice);
     if (holder && holder.id !== before?.id)
@@ -90,6 +122,8 @@ export async function planUpserts(db: Db, rows: UpsertRow[], lock: boolean): Pro
     const changes = diffChanges(documentOf(before), doc);
     if (Object.keys(changes).length === 0)
       return { kind: 'unchanged', id: before.id, doc, before, row };
+    if (ifMatch === undefined && !wroteCurrentVersion(before, writer))
+      return { kind: 'notYours', before, row };
     return { kind: 'updated', id: before.id, doc, before, changes, row };
   });
 }
@@ -107,16 +141,18 @@ async function selectByExternalRefs(db: Db, rows: UpsertRow[], lock: boolean) {
   return query.execute();
 }
 
-const keyOf = ({ id, partnerCode, externalRef, inserted }: MemberRow & WrittenMember) => ({
+const keyOf = ({ id, partnerCode, externalRef, version, inserted }: MemberRow & WrittenMember) => ({
   id,
   partnerCode,
   externalRef,
+  version,
   inserted,
 });
 
 export interface UpsertOutcome {
   id: string;
   created: boolean;
+  version: number;
   /** The written row, when asked for. */
   row?: MemberRow;
 }
@@ -129,7 +165,7 @@ export interface UpsertOutcome {
  */
 export async function applyUpserts(
   db: Db,
-  actorKeyId: string,
+  principal: Principal,
   plans: UpsertPlan[],
   returnRows = false,
 ): Promise<Map<UpsertPlan, UpsertOutcome>> {
@@ -139,26 +175,31 @@ export async function applyUpserts(
   );
   const outcomes = new Map<UpsertPlan, UpsertOutcome>();
   if (writes.length === 0) return outcomes;
-  const members = writes.map((p) => ({ id: p.id, partnerCode: p.row.partnerCode, doc: p.doc }));
+  const writer = writerOf(principal);
+  const members = writes.map((p) => ({
+    id: p.id,
+    partnerCode: p.row.partnerCode,
+    doc: p.doc,
+    writer,
+  }));
   const written: (WrittenMember & { row?: MemberRow })[] = returnRows
     ? (await upsertMembers(db, members)).map((row) => ({ ...keyOf(row), row }))
     : await upsertMemberKeys(db, members);
   const byPair = new Map(written.map((w) => [pairKey(w.partnerCode, w.externalRef ?? ''), w]));
   const events: AuditEventInput[] = [];
+  const feed: EventInput[] = [];
+  const actor = actorOf(principal);
   for (const plan of writes) {
     const w = byPair.get(pairKey(plan.row.partnerCode, plan.doc.externalRef ?? ''));
     if (!w) throw new Error('the upsert did not return a written row');
-    const { id, partnerCode, inserted } = w;
-    outcomes.set(plan, { id, created: inserted, row: w.row });
-    events.push({
-      actorKeyId,
-      entity: 'member',
-      entityId: id,
-      action: inserted ? 'created' : 'updated',
-      partnerCode,
-      changes: plan.kind === 'updated' ? plan.changes : creationChanges(plan.doc),
-    });
+    const { id, partnerCode, inserted, version } = w;
+    outcomes.set(plan, { id, created: inserted, version, row: w.row });
+    const action = inserted ? 'created' : 'updated';
+    const changes = plan.kind === 'updated' ? plan.changes : creationChanges(plan.doc);
+    events.push({ actor, entity: 'member', entityId: id, action, partnerCode, changes });
+    feed.push(memberEvent(w, action, changes, actor));
   }
   await recordAuditEvents(db, events);
+  await recordEvents(db, feed);
   return outcomes;
 }

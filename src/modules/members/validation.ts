@@ -1,7 +1,6 @@
-import type { FastifySchemaValidationError } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { FieldError } from '../../http/problem.js';
-import { toFieldErrors, validatorCompiler } from '../../http/validation.js';
+import { bodyValidator, toFieldErrors } from '../../http/validation.js';
 import { isCountryCode } from '../reference/countries.js';
 import { normalizeHsCode } from '../reference/hs-code.js';
 import { isValidIce } from '../reference/ice.js';
@@ -120,12 +119,7 @@ export type DocumentValidator = (doc: unknown, base?: string, isPhone?: PhoneChe
 
 /** Validates a whole member document against a schema and the rules, pointers under `base`. */
 export function documentValidator(schema: TSchema): DocumentValidator {
-  const validate = validatorCompiler({
-    schema,
-    method: 'POST',
-    url: '/',
-    httpPart: 'body',
-  }) as ((value: unknown) => boolean) & { errors?: FastifySchemaValidationError[] | null };
+  const validate = bodyValidator(schema);
   return (doc, base = '', isPhone = isE164Phone) => {
     const schemaErrors = validate(doc)
       ? []

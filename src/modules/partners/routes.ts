@@ -65,7 +65,7 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const inserted = await insertPartner(trx, request.body);
         if (!inserted) throw conflict(`A partner ${request.body.code} exists already.`);
         await recordAuditEvent(trx, {
-          actorKeyId: request.principal.keyId,
+          actor: request.principal,
           entity: 'partner',
           entityId: inserted.code,
           action: 'create',

@@ -4,6 +4,8 @@ import { partnerScope } from '../../http/auth.js';
 import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { badRequest, notFound } from '../../http/problem.js';
 import { recordAuditEvent } from '../audit/repository.js';
+import { recordEvent } from '../events/outbox.js';
+import { periodEvent } from '../events/programme-events.js';
 import { findPartner } from '../partners/repository.js';
 import { freezeFigures } from '../reports/frozen.js';
 import { listLocks, lockPeriod, type PeriodLock, unlockPeriod } from './locks.js';
@@ -71,16 +73,17 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
               { pointer: '/partnerCode', message: `names no partner (${partnerCode})` },
             ]);
           }
-          const locked = await lockPeriod(trx, period, partnerCode, request.principal.keyId);
+          const locked = await lockPeriod(trx, period, partnerCode, request.principal.id);
           if (locked.created) {
             await recordAuditEvent(trx, {
-              actorKeyId: request.principal.keyId,
+              actor: request.principal,
               entity: 'periodLock',
               entityId: locked.lock.id,
               action: 'lock',
               partnerCode,
               changes: { period: { to: period.code }, partnerCode: { to: partnerCode } },
             });
+            await recordEvent(trx, periodEvent('period.locked', locked.lock, request.principal));
             if (partnerCode === null) {
               const frozenAt = await freezeFigures(
                 trx,
@@ -121,13 +124,14 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const lock = await unlockPeriod(trx, period.code, partnerCode);
         if (lock) {
           await recordAuditEvent(trx, {
-            actorKeyId: request.principal.keyId,
+            actor: request.principal,
             entity: 'periodLock',
             entityId: lock.id,
             action: 'unlock',
             partnerCode,
             changes: { period: { from: lock.period }, partnerCode: { from: partnerCode } },
           });
+          await recordEvent(trx, periodEvent('period.unlocked', lock, request.principal));
         }
         return lock;
       });
