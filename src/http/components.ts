@@ -14,7 +14,8 @@ export function component<T extends TSchema>(name: string, schema: T): T {
   if (names.has(name)) throw new Error(`Schema component ${name} is defined twice`);
   names.add(name);
   // Free text refuses control characters here too, for the validators and the contract.
-  Object.assign(schema, withPlainText(schema), { $id: name });
+  Object.assign(schema, withPlainText(schema));
+  Object.assign(schema, { $id: name });
   registry.push(schema);
   return schema;
 }

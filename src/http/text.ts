@@ -44,7 +44,8 @@ const isFreeText = (schema: Record<string, unknown>) =>
  * Applied to the validators and to the OpenAPI document alike, so the contract shows the rule.
  */
 export function withPlainText<T>(schema: T): T {
-  if (!isObject(schema)) return schema;
+  // A named schema (components.ts) had the rule applied when it was named.
+  if (!isObject(schema) || typeof schema.$id === 'string') return schema;
   const copy: Record<string, unknown> = { ...schema };
   if (isFreeText(copy))
     copy.pattern = copy[MULTILINE] === true ? MULTI_LINE_PATTERN : SINGLE_LINE_PATTERN;
