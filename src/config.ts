@@ -64,8 +64,8 @@ const EnvSchema = Type.Object({
   OIDC_CLOCK_TOLERANCE_S: Type.Integer({ minimum: 0, maximum: 300, default: 30 }),
   OIDC_JWKS_COOLDOWN_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
   REPORT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
-  REPORT_QUEUE_LENGTH: Type.Integer({ minimum: 0, maximum: 1000, default: 4 }),
-  REPORT_QUEUE_WAIT_MS: Type.Integer({ minimum: 0, default: 10000 }),
+  REPORT_QUEUE_LENGTH: Type.Integer({ minimum: 0, maximum: 1000, default: 8 }),
+  REPORT_QUEUE_WAIT_MS: Type.Integer({ minimum: 0, default: 20000 }),
   AUTH_FAILURE_LIMIT: Type.Integer({ minimum: 0, default: 20 }),
   AUTH_FAILURE_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60000 }),
   TRUST_PROXY: Type.String({

@@ -333,7 +333,7 @@ export interface paths {
         };
         /**
          * List reported KPI values
-         * @description `period` gives the values whose period lies within it (`2025` also gives `2025Q1` and `2025-03`). A partner key sees its own partner’s values only.
+         * @description `period` gives the values whose period lies within it (`2025` also gives `2025Q1` and `2025-03`). A partner key sees its own partner’s values only; a reporting key none (403): it reads the aggregates of the reports.
          */
         get: operations["listKpiValues"];
         put?: never;
@@ -486,6 +486,26 @@ export interface paths {
          * @description Same query and rows as GET /v1/reports/kpis: one line per KPI × period × disaggregation, with the KPI code and French name, a column per dimension asked for, unit, baseline, target, actual and achievement. RFC 4180 (comma, CRLF), UTF-8 with a byte-order mark so that Excel shows accents right.
          */
         get: operations["reportKpisCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/kpis.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The KPI report as an Excel workbook
+         * @description Same query and rows as the CSV. Sheet `report`: a header row, then one row per KPI × period × disaggregation with numbers as numeric cells; sheet `definitions`: each KPI of the report with its names, description (what is counted), measure, unit, cumulation, dimensions, baseline and end target.
+         */
+        get: operations["reportKpisXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -989,7 +1009,7 @@ export interface components {
             number?: string;
             /**
              * Format: date
-             * @description YYYY-MM-DD
+             * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
              */
             validUntil?: string;
         };
@@ -3496,9 +3516,9 @@ export interface operations {
                 partner?: string;
                 type?: "training" | "trade_fair" | "b2b_mission" | "coaching" | "awareness";
                 mode?: "physical" | "digital" | "hybrid";
-                /** @description Activities starting on or after this day */
+                /** @description Activities starting on or after this day (from 1900-01-01 to 2099-12-31) */
                 from?: string;
-                /** @description Activities starting on or before this day (KPIs count activities by start) */
+                /** @description Activities starting on or before this day (KPIs count activities by start) (from 1900-01-01 to 2099-12-31) */
                 to?: string;
                 /** @description Activities this member took part in */
                 memberId?: string;
@@ -3527,12 +3547,12 @@ export interface operations {
                             title: string;
                             /**
                              * Format: date
-                             * @description YYYY-MM-DD
+                             * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
                              */
                             startsOn: string;
                             /**
                              * Format: date
-                             * @description YYYY-MM-DD
+                             * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
                              */
                             endsOn: string;
                             city: string | null;
@@ -3603,12 +3623,12 @@ export interface operations {
                     title: string;
                     /**
                      * Format: date
-                     * @description YYYY-MM-DD
+                     * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
                      */
                     startsOn: string;
                     /**
                      * Format: date
-                     * @description YYYY-MM-DD, on or after startsOn
+                     * @description YYYY-MM-DD, on or after startsOn (from 1900-01-01 to 2099-12-31)
                      */
                     endsOn: string;
                     city?: string;
@@ -3650,12 +3670,12 @@ export interface operations {
                         title: string;
                         /**
                          * Format: date
-                         * @description YYYY-MM-DD
+                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
                          */
                         startsOn: string;
                         /**
                          * Format: date
-                         * @description YYYY-MM-DD
+                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
                          */
                         endsOn: string;
                         city: string | null;
@@ -3732,12 +3752,12 @@ export interface operations {
                         title: string;
                         /**
                          * Format: date
-                         * @description YYYY-MM-DD
+                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
                          */
                         startsOn: string;
                         /**
                          * Format: date
-                         * @description YYYY-MM-DD
+                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
                          */
                         endsOn: string;
                         city: string | null;
@@ -3828,12 +3848,12 @@ export interface operations {
                         title: string;
                         /**
                          * Format: date
-                         * @description YYYY-MM-DD
+                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
                          */
                         startsOn: string;
                         /**
                          * Format: date
-                         * @description YYYY-MM-DD
+                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
                          */
                         endsOn: string;
                         city: string | null;
@@ -4037,6 +4057,61 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+            /** @description The request was refused; see `detail` and `errors`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service or its database is unavailable. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportKpisXlsx: {
+        parameters: {
+            query: {
+                /** @description A period `2025`, `2025Q1`, `2025-03`, or a range of one kind with both ends included: `2024..2025`, `2025Q1..2025Q4`, `2025-01..2025-06` (at most 120 periods) */
+                period: string;
+                /**
+                 * @description KPI code or comma-separated codes; default: every KPI
+                 * @example MEMBERS_ACTIVE,PEOPLE_TRAINED
+                 */
+                kpi?: string;
+                /**
+                 * @description Comma-separated dimensions: partner, region, memberType, womenLed, sex, mode. Each KPI is broken down by those it allows and ignores the others (one allowing none gives its total row only).
+                 * @example partner,region
+                 */
+                by?: string;
+                /** @description Only this partner's figures (rows then carry `partner`). Forced to its own for a partner key. */
+                partner?: string;
+                /** @description Admin only: also compute the figures of locked periods from the records as they are now; each row then carries `liveActual`, so drift since the lock is visible */
+                live?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An Office Open XML workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description The request was refused; see `detail` and `errors`. */
@@ -5575,7 +5650,7 @@ export interface operations {
                     gridId: string;
                     /**
                      * Format: date
-                     * @description Day of the assessment visit: not in the future (UTC), not before 2000-01-01. It may precede the member’s `joinedOn` (a baseline diagnostic often comes before enrolment).
+                     * @description Day of the assessment visit: not in the future (UTC), not before 2000-01-01. It may precede the member’s `joinedOn` (a baseline diagnostic often comes before enrolment). (from 1900-01-01 to 2099-12-31)
                      */
                     assessedOn: string;
                     assessor: {
@@ -5890,7 +5965,7 @@ export interface operations {
                 "application/json": {
                     /**
                      * Format: date
-                     * @description Day of the assessment visit: not in the future (UTC), not before 2000-01-01. It may precede the member’s `joinedOn` (a baseline diagnostic often comes before enrolment).
+                     * @description Day of the assessment visit: not in the future (UTC), not before 2000-01-01. It may precede the member’s `joinedOn` (a baseline diagnostic often comes before enrolment). (from 1900-01-01 to 2099-12-31)
                      */
                     assessedOn?: string;
                     assessor?: {

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, type TUnsafe, Type } from 'typebox';
+import { withPlainText } from './text.js';
 
 /**
  * The named schemas of the contract. Each is registered once, here; routes and other schemas
@@ -12,6 +13,8 @@ const names = new Set<string>();
 export function component<T extends TSchema>(name: string, schema: T): T {
   if (names.has(name)) throw new Error(`Schema component ${name} is defined twice`);
   names.add(name);
+  // Free text refuses control characters here too, for the validators and the contract.
+  Object.assign(schema, withPlainText(schema));
   Object.assign(schema, { $id: name });
   registry.push(schema);
   return schema;

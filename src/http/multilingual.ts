@@ -1,12 +1,22 @@
 import { type Static, Type } from 'typebox';
 import { component, ref } from './components.js';
+import { MULTILINE } from './text.js';
 
 /** Lengths of the two multilingual fragments: short names and titles, longer texts. */
 export const MULTILINGUAL_LIMITS = { name: 200, text: 2000 } as const;
 
-/** Multilingual text (docs/integrators.md): `fr` and `en` required, `ar` optional. */
+/**
+ * Multilingual text (docs/integrators.md): `fr` and `en` required, `ar` optional. Long texts
+ * (descriptions, help) are multi-line: tab and line breaks allowed, no other control
+ * character (text.ts); names are single-line.
+ */
 function multilingual(maxLength: number, description: string) {
-  const text = Type.String({ minLength: 1, maxLength });
+  const multiline = maxLength > MULTILINGUAL_LIMITS.name;
+  const text = Type.String({
+    minLength: 1,
+    maxLength,
+    ...(multiline ? { [MULTILINE]: true } : {}),
+  });
   return Type.Object(
     { fr: text, en: text, ar: Type.Optional(text) },
     { additionalProperties: false, description },

@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { components, ref } from './components.js';
 import { ProblemSchema } from './problem.js';
+import { withPlainText } from './text.js';
 
 const DESCRIPTION = [
   'Export-readiness and programme-monitoring service of the ASMEX / SIPPO / GIZ programme with',
@@ -37,6 +38,16 @@ function documentDefaults({ schema, url }: { schema: FastifySchema; url: string 
   const properties = query.properties;
   const required = query.required.filter((name) => properties[name]?.default === undefined);
   return { schema: { ...schema, querystring: { ...query, required } }, url };
+}
+
+/** The request schemas as validated: free text carries the plain-text pattern (text.ts). */
+function documentRequests({ schema, url }: { schema: FastifySchema; url: string }) {
+  if (!schema) return { schema, url };
+  const parts = ['body', 'querystring', 'params', 'headers'] as const;
+  const documented: FastifySchema = { ...schema };
+  for (const part of parts)
+    if (schema[part] !== undefined) documented[part] = withPlainText(schema[part]);
+  return documentDefaults({ schema: documented, url });
 }
 
 /** Every documented operation answers its errors as problem documents. */
@@ -101,7 +112,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         },
       ],
     },
-    transform: documentDefaults,
+    transform: documentRequests,
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,

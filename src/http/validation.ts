@@ -9,13 +9,14 @@ import type {
 import { components } from './components.js';
 import { DATE_MESSAGE, isCalendarDate } from './dates.js';
 import { badRequest, type FieldError } from './problem.js';
+import { isTextPattern, MULTILINE, PLAIN_TEXT_MESSAGE, withPlainText } from './text.js';
 
 const common: Options = {
   allErrors: true,
   useDefaults: true,
   strict: false,
   // OpenAPI keywords our schemas carry for the documentation only.
-  keywords: ['example', 'x-internal'],
+  keywords: ['example', 'x-internal', MULTILINE],
 };
 
 function withFormats(options: Options): Ajv {
@@ -47,7 +48,7 @@ function withComponents(ajv: Ajv): Ajv {
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = withComponents(httpPart === 'body' ? bodyAjv : textAjv);
-  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  return ajv.compile(withPlainText(schema as object)) as ReturnType<FastifySchemaCompiler<unknown>>;
 };
 
 export type BodyValidator = ((value: unknown) => boolean) & {
@@ -89,6 +90,8 @@ function describe(error: ErrorObject, context: string): FieldError {
     message = 'is not a known property';
   } else if (error.keyword === 'format' && params.format === 'date') {
     message = DATE_MESSAGE;
+  } else if (error.keyword === 'pattern' && isTextPattern(params.pattern)) {
+    message = PLAIN_TEXT_MESSAGE;
   } else if (error.keyword === 'enum') {
     message = `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   }

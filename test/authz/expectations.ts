@@ -56,10 +56,9 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   listKpiTargets: EVERYONE,
   replaceKpiTargets: ADMIN,
   importKpiValues: PARTNER_DATA,
-  // api.md lists reported values under the partner role; reporting may read them too (no
-  // personal data in a value).
-  listKpiValues: EVERYONE,
-  getKpiValue: { roles: ['admin', 'partner', 'reporting'], owned: true },
+  // Raw values carry partners' comments: reporting keys read aggregates only (issue 11).
+  listKpiValues: PARTNER_DATA,
+  getKpiValue: OWNED,
 
   lockPeriod: ADMIN,
   unlockPeriod: ADMIN,
@@ -73,13 +72,14 @@ export const EXPECTATIONS: Record<string, Expectation> = {
 
   reportKpis: EVERYONE,
   reportKpisCsv: EVERYONE,
+  reportKpisXlsx: EVERYONE,
   reportIati: EVERYONE,
   reportKpiChart: EVERYONE,
+  getGridXlsForm: EVERYONE,
 
   // api.md: reporting reads "KPI definitions, reports and exports"; grids are readable by it too.
   listGrids: EVERYONE,
   getGrid: EVERYONE,
-  getGridXlsForm: EVERYONE,
   createGrid: ADMIN,
   updateGrid: ADMIN,
   publishGrid: ADMIN,
@@ -87,6 +87,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   createGridVersion: ADMIN,
   // Scores without storing anything; reporting may call it too.
   evaluateGrid: EVERYONE,
+  importAssessments: PARTNER_DATA,
 
   createAssessment: PARTNER_DATA,
   listAssessments: PARTNER_DATA,

@@ -223,9 +223,18 @@ t.test('reported KPI values', async (t) => {
     t.equal(hidden.statusCode, 404);
   });
 
-  t.test('reporting keys read, never write', async (t) => {
+  t.test('reporting keys read aggregates: no raw values (with comments), no writes', async (t) => {
     const list = await api({ method: 'GET', url: '/v1/kpi-values?limit=100', key: reportingKey });
-    t.equal(list.json().data.length, 8);
+    t.equal(list.statusCode, 403, list.body);
+    const one = (await api({ method: 'GET', url: '/v1/kpi-values?limit=1' })).json().data[0];
+    const single = await api({ method: 'GET', url: `/v1/kpi-values/${one.id}`, key: reportingKey });
+    t.equal(single.statusCode, 403, single.body);
+    const report = await api({
+      method: 'GET',
+      url: '/v1/reports/kpis?period=2025&kpi=EXPORT_SALES',
+      key: reportingKey,
+    });
+    t.equal(report.statusCode, 200, 'the aggregate is readable');
     const write = await api({
       method: 'POST',
       url: '/v1/kpi-values',

@@ -20,6 +20,7 @@
  *   because of binary floating point (e.g. 0.1 + 0.7 = 0.7999999999999999).
  */
 import { type Static, Type } from 'typebox';
+import { MULTILINE } from '../../http/text.js';
 import {
   type AnswerType,
   type Category,
@@ -52,7 +53,7 @@ export const AnswerSchema = Type.Object(
     ),
     notApplicable: Type.Optional(Type.Boolean()),
     evidence: Type.Optional(Type.String({ maxLength: 2000 })),
-    comment: Type.Optional(Type.String({ maxLength: 2000 })),
+    comment: Type.Optional(Type.String({ maxLength: 2000, [MULTILINE]: true })),
   },
   { additionalProperties: false },
 );

@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { MultilingualName, MultilingualText } from '../../http/multilingual.js';
 import { BoundedNumber } from '../../http/numbers.js';
 import { PageQuery } from '../../http/pagination.js';
+import { MULTILINE } from '../../http/text.js';
 import { PERIOD_PATTERN } from '../periods/period.js';
 
 export const KPI_LIMITS = {
@@ -177,7 +178,7 @@ export const ValueInputSchema = Type.Object(
     value: Type.Optional(BoundedNumber({ description: 'The value; or numerator + denominator' })),
     numerator: Type.Optional(BoundedNumber({ description: 'Percentages only, with denominator' })),
     denominator: Type.Optional(BoundedNumber({ description: 'Percentages only; > 0' })),
-    comment: Type.Optional(Type.String({ maxLength: KPI_LIMITS.commentLength })),
+    comment: Type.Optional(Type.String({ maxLength: KPI_LIMITS.commentLength, [MULTILINE]: true })),
     evidenceUrl: Type.Optional(
       Type.String({ format: 'uri', maxLength: KPI_LIMITS.urlLength, pattern: '^https?://' }),
     ),

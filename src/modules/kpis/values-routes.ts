@@ -49,13 +49,15 @@ export const kpiValueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/kpi-values',
     {
-      config: { allow: ['admin', 'partner', 'reporting'] },
+      // Raw values carry partners' comments and evidence: reporting keys read aggregates
+      // (reports and exports) only.
+      config: { allow: ['admin', 'partner'] },
       schema: {
         operationId: 'listKpiValues',
         tags: ['kpis'],
         summary: 'List reported KPI values',
         description:
-          '`period` gives the values whose period lies within it (`2025` also gives `2025Q1` and `2025-03`). A partner key sees its own partner’s values only.',
+          '`period` gives the values whose period lies within it (`2025` also gives `2025Q1` and `2025-03`). A partner key sees its own partner’s values only; a reporting key none (403): it reads the aggregates of the reports.',
         querystring: ValueListQuery,
         response: { 200: PageSchema(KpiValueSchema) },
       },
@@ -85,7 +87,7 @@ export const kpiValueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/kpi-values/:id',
     {
-      config: { allow: ['admin', 'partner', 'reporting'] },
+      config: { allow: ['admin', 'partner'] },
       schema: {
         operationId: 'getKpiValue',
         tags: ['kpis'],

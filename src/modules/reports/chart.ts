@@ -1,6 +1,6 @@
-import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { ReportKpi, ReportRow } from './report.js';
+import { newXmlDocument } from './xml.js';
 
 /** Geometry of the chart, in SVG user units (pixels when pasted at 100 %). */
 const WIDTH = 800;
@@ -40,7 +40,7 @@ export function kpiChartSvg(kpi: ReportKpi, rows: ReportRow[], partner: string |
   const top = Math.ceil((Math.max(1, ...values) * 1.1) / step) * step;
   const y = (v: number) => PLOT.bottom - (v / top) * (PLOT.bottom - PLOT.top);
 
-  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const doc = newXmlDocument();
   const svg = doc.ele('svg', {
     xmlns: 'http://www.w3.org/2000/svg',
     width: String(WIDTH),

@@ -1,7 +1,7 @@
-import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { Disaggregation } from '../../db/tables/kpi-targets.js';
 import type { Report, ReportKpi, ReportRow } from './report.js';
+import { newXmlDocument } from './xml.js';
 
 /** Who publishes and what the activity is called (environment variables IATI_*). */
 export interface IatiSettings {
@@ -81,7 +81,7 @@ export function iatiXml(
   now: Date,
 ) {
   const generated = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const doc = newXmlDocument();
   const activity = doc
     .ele('iati-activities', { version: '2.03', 'generated-datetime': generated })
     .ele('iati-activity', { 'xml:lang': 'en', 'last-updated-datetime': generated });

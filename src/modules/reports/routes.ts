@@ -11,14 +11,19 @@ import { iatiXml } from './iati.js';
 import { buildReport } from './report.js';
 import { type ReportQuery, reportRequest } from './request.js';
 import { ChartParams, ChartQuerySchema, ReportQuerySchema, ReportSchema } from './schemas.js';
+import { reportXlsx } from './xlsx.js';
 
 const tags = ['reports'];
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Reports are aggregates: no personal data, so reporting keys read them too. */
 const allow: ('admin' | 'partner' | 'reporting')[] = ['admin', 'partner', 'reporting'];
 
 /** A response that is a document of another type than JSON, for the contract. */
-const documentResponse = (type: string, description: string) => ({
-  200: { description, content: { [type]: { schema: { type: 'string' } } } },
+const documentResponse = (type: string, description: string, format?: 'binary') => ({
+  200: {
+    description,
+    content: { [type]: { schema: { type: 'string', ...(format && { format }) } } },
+  },
 });
 
 /** A file name made of the query's period, safe in a header. */
@@ -107,6 +112,35 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           `attachment; filename="${fileName(request.query.period, 'csv')}"`,
         )
         .send(reportCsv(report));
+    },
+  );
+
+  app.get(
+    '/v1/reports/kpis.xlsx',
+    {
+      config: { allow },
+      schema: {
+        operationId: 'reportKpisXlsx',
+        tags,
+        summary: 'The KPI report as an Excel workbook',
+        description:
+          'Same query and rows as the CSV. Sheet `report`: a header row, then one row per KPI × ' +
+          'period × disaggregation with numbers as numeric cells; sheet `definitions`: each ' +
+          'KPI of the report with its names, description (what is counted), measure, unit, ' +
+          'cumulation, dimensions, baseline and end target.',
+        querystring: ReportQuerySchema,
+        response: documentResponse(XLSX_TYPE, 'An Office Open XML workbook', 'binary'),
+      },
+    },
+    async (request, reply) => {
+      const report = await inReportSnapshot((db) => reportFor(app, db, request, request.query));
+      return reply
+        .type(XLSX_TYPE)
+        .header(
+          'content-disposition',
+          `attachment; filename="${fileName(request.query.period, 'xlsx')}"`,
+        )
+        .send(await reportXlsx(report));
     },
   );
 

@@ -1,0 +1,90 @@
+import ExcelJS from 'exceljs';
+import t from 'tap';
+import { startTestApp } from '../helpers/app.js';
+import { buildScenario } from './scenario.js';
+
+/** Each sheet's rows as arrays of cell values (numbers stay numbers), header first. */
+async function sheetsOf(buffer: Buffer) {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+  const sheets: Record<string, unknown[][]> = {};
+  workbook.eachSheet((sheet) => {
+    const rows: unknown[][] = [];
+    sheet.eachRow({ includeEmpty: false }, (row) => {
+      const values: unknown[] = [];
+      for (let c = 1; c <= sheet.columnCount; c++) values.push(row.getCell(c).value ?? null);
+      rows.push(values);
+    });
+    sheets[sheet.name] = rows;
+  });
+  return sheets;
+}
+
+t.test(
+  'GET /v1/reports/kpis.xlsx: the CSV rows with typed cells and the definitions',
+  async (t) => {
+    const testApp = await startTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '0' });
+    await buildScenario(testApp);
+    const { api, keyFor } = testApp;
+    const query = 'period=2025&kpi=MEMBERS_ACTIVE,PEOPLE_TRAINED&by=partner,sex';
+    const res = await api({ method: 'GET', url: `/v1/reports/kpis.xlsx?${query}` });
+    t.equal(res.statusCode, 200, res.body);
+    t.equal(
+      res.headers['content-type'],
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    t.match(res.headers['content-disposition'], /filename="kpis-2025.xlsx"/);
+    const sheets = await sheetsOf(res.rawPayload);
+    t.same(Object.keys(sheets), ['report', 'definitions']);
+    const report = sheets.report ?? [];
+    t.same(report[0], [
+      'kpi',
+      'name_fr',
+      'period',
+      'partner',
+      'sex',
+      'unit',
+      'baseline',
+      'target',
+      'actual',
+      'achievement',
+    ]);
+    t.same(report[1], [
+      'MEMBERS_ACTIVE',
+      'Membres actifs accompagnés',
+      '2025',
+      null,
+      null,
+      'members',
+      null,
+      null,
+      4,
+      null,
+    ]);
+    t.equal(typeof report[1]?.[8], 'number', 'actual is a numeric cell');
+    // The same rows as the CSV, line for line.
+    const csv = await api({ method: 'GET', url: `/v1/reports/kpis.csv?${query}` });
+    const csvLines = csv.rawPayload.subarray(3).toString('utf8').trim().split('\r\n');
+    t.equal(report.length, csvLines.length, 'as many rows as the CSV');
+    t.same(
+      report.map((r) => r.map((c) => (c === null ? '' : String(c))).join(',')),
+      csvLines.map((l) => l.replace(/"/g, '')),
+    );
+
+    const definitions = sheets.definitions ?? [];
+    t.equal(definitions[0]?.[0], 'kpi');
+    t.same(
+      definitions.slice(1).map((r) => r[0]),
+      ['MEMBERS_ACTIVE', 'PEOPLE_TRAINED'],
+    );
+    t.match(String(definitions[1]?.[4]), /active on the last day of the period/);
+
+    const reporting = await keyFor('reporting');
+    const asReporting = await api({
+      method: 'GET',
+      url: `/v1/reports/kpis.xlsx?${query}`,
+      key: reporting,
+    });
+    t.equal(asReporting.statusCode, 200);
+  },
+);
