@@ -23,11 +23,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The append-only rule, now covering the new columns too.
   await replaceAppendOnlyRule(db, [...KEPT_COLUMNS, 'actor_person_id', 'actor_name']);
 
-  // The change feed's entries (migration 0013, where present) name the actor the same way.
-  await sql`alter table if exists events
-    add column if not exists actor_person_id text,
-    add column if not exists actor_name text`.execute(db);
-
   await sql`alter table idempotency_keys rename column api_key_id to caller_id`.execute(db);
   await sql`alter table idempotency_keys alter column caller_id type text`.execute(db);
   await sql`alter table api_keys alter column created_by type text`.execute(db);

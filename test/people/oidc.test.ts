@@ -133,18 +133,19 @@ t.test('a person works within their partner, and the audit log names them', asyn
   t.same(audit.json().data[0].actor, { kind: 'person', id, name: 'Youssef Alaoui' });
   t.equal(audit.json().data[0].actorKeyId, null);
 
-  // The change feed names the person too, to the partner's own reader as to an admin.
+  // The change feed names the person too, by id only: a feed entry never carries a person's name.
   const feed = await api({ method: 'GET', url: '/v1/events?types=member.created', key: token });
   t.equal(feed.statusCode, 200, feed.body);
   const entry = feed
     .json()
     .data.find((e: { subject: { id: string } }) => e.subject.id === created.json().id);
-  t.same(entry?.actor, { kind: 'person', id, name: 'Youssef Alaoui' });
+  t.same(entry?.actor, { kind: 'person', id });
   const byKey = await api({ method: 'GET', url: '/v1/events?types=member.created' });
   const keyEntry = byKey
     .json()
     .data.find((e: { subject: { id: string } }) => e.subject.id === asmexMember.json().id);
-  t.match(keyEntry?.actor, { kind: 'key', name: 'JAHIZ_ADMIN_KEY' });
+  t.same(Object.keys(keyEntry?.actor ?? {}).sort(), ['id', 'kind']);
+  t.equal(keyEntry?.actor?.kind, 'key');
 
   // A person locks a period: the lock names them.
   const admin = await provider.token('amina.officer');

@@ -24,9 +24,8 @@ export interface EventRow {
   subjectId: string;
   subjectExternalRef: string | null;
   data: Record<string, unknown>;
-  actorKeyId: string | null;
-  actorPersonId: string | null;
-  actorName: string | null;
+  /** Who made the change (a key or a person, never a name): see outbox.ts. */
+  actor: { kind: string; id: string } | null;
 }
 
 export interface FeedFilter {
@@ -65,7 +64,7 @@ export function listEvents(
   return sql<EventRow>`
     select e.tx_id::text as tx_id, e.position::text as position, e.id, e.type,
       e.occurred_at, e.partner_code, e.subject_kind, e.subject_id, e.subject_external_ref, e.data,
-      e.actor_key_id, e.actor_person_id, e.actor_name
+      e.actor
     from events e
     where e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
       and ${after('e', from)}

@@ -1,4 +1,3 @@
-import { actorFromColumns } from '../../http/principal.js';
 import type { EventRow } from './repository.js';
 import type { Event } from './schemas.js';
 
@@ -15,6 +14,6 @@ export function toEvent(row: EventRow): Event {
       ...(row.subjectExternalRef === null ? {} : { externalRef: row.subjectExternalRef }),
     },
     data: row.data,
-    actor: actorFromColumns(row),
+    actor: row.actor as Event['actor'],
   };
 }
