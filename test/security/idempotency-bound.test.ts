@@ -14,7 +14,7 @@ async function stored(app: TestApp, key: string) {
 
 function rows(count: number) {
   return Array.from({ length: count }, (_, i) =>
-    memberBody({ externalRef: `B-${i}`, name: `Coopérative ${i} ${'x'.repeat(200)}` }),
+    memberBody({ externalRef: `B-${i}`, name: `Coopérative ${i} ${'x'.repeat(150)}` }),
   );
 }
 
