@@ -18,7 +18,12 @@ export function memberEvent(
     type: `member.${action}`,
     partnerCode: member.partnerCode,
     subject: { kind: 'member', id: member.id, externalRef: member.externalRef },
-    data: { version: member.version, changedFields: changedFields(changes) },
+    data: { version: member.version, changedFields: fieldsOf(action, changes) },
     actor,
   };
+}
+
+/** An erasure's audit entry counts the contacts it removed; the member field it changed is `contacts`. */
+function fieldsOf(action: MemberAction, changes: AuditChanges) {
+  return action === 'erased' ? ['contacts'] : changedFields(changes);
 }
