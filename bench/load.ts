@@ -19,6 +19,8 @@ export interface LoadSpec {
   bulkRows?: number;
   /** First 13-digit ICE prefix of this run's bulk rows. */
   iceBase?: number;
+  /** Seconds before a request counts as timed out (autocannon's default: 10). */
+  timeoutSeconds?: number;
 }
 
 export interface LoadSummary {
@@ -42,6 +44,7 @@ async function main() {
     url: spec.url,
     connections: spec.connections,
     duration: spec.seconds,
+    ...(spec.timeoutSeconds ? { timeout: spec.timeoutSeconds } : {}),
     requests: [
       {
         method: spec.method,
