@@ -55,6 +55,10 @@ export async function startProvider(
     if (req.url?.startsWith('/jwks')) fetches += 1;
     handler(req, res);
   });
+  // Clients (fetch) reuse idle connections until just before the server's keep-alive timeout;
+  // on a loaded machine their timers run late and a reused socket meets the server's close
+  // (ECONNRESET). A long server timeout leaves the closing to the clients.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const build = (signing: SigningKey[]) => {
