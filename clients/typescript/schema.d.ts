@@ -483,7 +483,7 @@ export interface paths {
         };
         /**
          * The KPI report as CSV (Excel-ready)
-         * @description Same query and rows as GET /v1/reports/kpis: one line per KPI × period × disaggregation, with the KPI code and French name, a column per dimension asked for, unit, baseline, target, actual and achievement. RFC 4180 (comma, CRLF), UTF-8 with a byte-order mark so that Excel shows accents right.
+         * @description Same query and rows as GET /v1/reports/kpis: one line per KPI × period × disaggregation, with the KPI code and French name, a column per dimension asked for, unit, baseline, target, actual and achievement, then the English and Arabic names (`name_en`, `name_ar`: last, so that earlier columns keep their places; `name_ar` empty where a KPI has no Arabic name). RFC 4180 (comma, CRLF), UTF-8 with a byte-order mark so that Excel shows accents and Arabic right.
          */
         get: operations["reportKpisCsv"];
         put?: never;
@@ -503,7 +503,7 @@ export interface paths {
         };
         /**
          * The KPI report as an Excel workbook
-         * @description Same query and rows as the CSV. Sheet `report`: a header row, then one row per KPI × period × disaggregation with numbers as numeric cells; sheet `definitions`: each KPI of the report with its names, description (what is counted), measure, unit, cumulation, dimensions, baseline and end target.
+         * @description Same query and rows as the CSV. Sheet `report`: a header row, then one row per KPI × period × disaggregation with numbers as numeric cells; sheet `definitions`: each KPI of the report with its names and description (what is counted) in French and English, measure, unit, cumulation, dimensions, baseline, end target, then the Arabic name and description (`name_ar`, `description_ar`; empty where none).
          */
         get: operations["reportKpisXlsx"];
         put?: never;
@@ -523,7 +523,7 @@ export interface paths {
         };
         /**
          * The programme and its KPI results as IATI 2.03 XML
-         * @description One `iati-activity` for the programme (identifier, publisher and title from the `IATI_*` settings) with one `result` per KPI: its `indicator` (measure 1 unit, 2 percentage, 5 qualitative), `baseline`, a `period` per report period with `target`s and `actual`s (breakdowns as `dimension`s) and the end-of-programme target as a period of its own. Same query as GET /v1/reports/kpis.
+         * @description One `iati-activity` for the programme (identifier, publisher and title from the `IATI_*` settings) with one `result` per KPI: its `indicator` (measure 1 unit, 2 percentage, 5 qualitative), `baseline`, a `period` per report period with `target`s and `actual`s (breakdowns as `dimension`s) and the end-of-programme target as a period of its own. Titles and descriptions are narratives in English (the default), French (`xml:lang="fr"`) and Arabic (`xml:lang="ar"`, where the KPI has an Arabic text). Same query as GET /v1/reports/kpis.
          */
         get: operations["reportIati"];
         put?: never;
@@ -543,7 +543,7 @@ export interface paths {
         };
         /**
          * Target against actual per period, as an SVG bar chart
-         * @description The total row of each period (or the partner’s figure with `partner`) as grouped bars, labelled with the values, ready to paste into a report.
+         * @description The total row of each period (or the partner’s figure with `partner`) as grouped bars, labelled with the values, ready to paste into a report. Title, legend and axis in the language of `lang` or `Accept-Language` (default French; a KPI without an Arabic name shows its French one); the subtitle repeats the name in a second language (English under a French title, else French). Arabic texts are right to left (`direction="rtl"`, `xml:lang="ar"`).
          */
         get: operations["reportKpiChart"];
         put?: never;
@@ -4196,6 +4196,8 @@ export interface operations {
                 period: string;
                 /** @description Only this partner's figures (rows then carry `partner`). Forced to its own for a partner key. */
                 partner?: string;
+                /** @description Language of the texts: `fr`, `en` or `ar`. Default: from `Accept-Language`, else `fr`. */
+                lang?: "fr" | "en" | "ar";
             };
             header?: never;
             path: {

@@ -24,6 +24,12 @@ export function chosenLanguage(request: FastifyRequest, lang: Language | undefin
   return (best as Language | undefined) ?? 'fr';
 }
 
-/** A multilingual text in a language; French where that language is missing (`ar` is optional). */
-export const textIn = (text: { fr: string; en: string; ar?: string }, language: Language) =>
-  text[language] ?? text.fr;
+type Texts = { fr: string; en: string; ar?: string };
+
+/** The language a multilingual text is shown in: French where `language` is missing (`ar` is optional). */
+export const shownLanguage = (text: Texts, language: Language): Language =>
+  text[language] === undefined ? 'fr' : language;
+
+/** A multilingual text in a language, or in French (see shownLanguage). */
+export const textIn = (text: Texts, language: Language) =>
+  text[shownLanguage(text, language)] ?? text.fr; // `?? text.fr` only for the type checker

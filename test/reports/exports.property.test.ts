@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import t from 'tap';
+import { LANGUAGES } from '../../src/http/language.js';
+import type { Multilingual } from '../../src/http/multilingual.js';
 import { kpiChartSvg } from '../../src/modules/reports/chart.js';
 import { reportCsv } from '../../src/modules/reports/csv.js';
 import { iatiXml } from '../../src/modules/reports/iati.js';
@@ -19,10 +21,10 @@ function parseXml(xml: string): string[] {
   return texts;
 }
 
-const kpi = (name: { fr: string; en: string }, unit: string): ReportKpi => ({
+const kpi = (name: Multilingual, unit: string): ReportKpi => ({
   code: 'RANDOM',
   name,
-  description: { fr: name.en, en: name.fr },
+  description: { fr: name.en, en: name.fr, ...(name.ar !== undefined && { ar: name.ar }) },
   resultLevel: 'output',
   measure: 'unit',
   unit,
@@ -70,22 +72,32 @@ const SETTINGS = {
 // Any UTF-16 code units: control characters, lone surrogates, markup, astral characters.
 const anyText = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 });
 
-t.test('IATI XML and SVG are well-formed whatever the names', async (t) => {
+t.test('IATI XML and SVG are well-formed whatever the names, in every language', async (t) => {
   fc.assert(
     fc.property(
       anyText,
       anyText,
+      fc.option(anyText, { nil: undefined }),
       anyText,
       fc.double({ min: -1e15, max: 1e15, noNaN: true }),
-      (fr, en, unit, actual) => {
-        const k = kpi({ fr, en }, unit);
+      fc.constantFrom(...LANGUAGES),
+      (fr, en, ar, unit, actual, language) => {
+        const k = kpi({ fr, en, ...(ar !== undefined && { ar }) }, unit);
         parseXml(iatiXml(reportOf(k, actual), [{ code: 'P', name: en }], SETTINGS, new Date()));
-        parseXml(kpiChartSvg(k, reportOf(k, actual).rows, fr));
+        const svg = kpiChartSvg(k, reportOf(k, actual).rows, fr, language);
+        const texts = parseXml(svg);
+        // Right to left exactly when the title is Arabic text (an Arabic name was given).
+        const rightToLeft = language === 'ar' && ar !== undefined;
+        if (svg.includes('<title xml:lang="ar" direction="rtl">') !== rightToLeft)
+          throw new Error(
+            `title direction for ${language}, ar ${ar === undefined ? 'absent' : 'given'}`,
+          );
+        if (texts.length === 0) throw new Error('no text');
       },
     ),
     { numRuns: 300 },
   );
-  t.pass('300 random documents parsed');
+  t.pass('300 random IATI files and charts parsed (fr, en and ar)');
 });
 
 t.test('the builders keep what XML allows and replace the rest', async (t) => {
@@ -98,9 +110,13 @@ t.test('the builders keep what XML allows and replace the rest', async (t) => {
 t.test('CSV: formula-leading text cells are escaped, numbers are not', async (t) => {
   const cases = ['=HYPERLINK("http://x","y")', '+1', '-x', '@SUM(A1)', '\tx', '\rx'];
   for (const name of cases) {
-    const csv = reportCsv(reportOf(kpi({ fr: name, en: name }, name), -4));
+    const csv = reportCsv(reportOf(kpi({ fr: name, en: name, ar: name }, name), -4));
     const line = csv.split('\r\n')[1] ?? '';
-    t.equal(line.split(`'${name.slice(0, 1)}`).length, 3, 'name and unit prefixed with a quote');
+    t.equal(
+      line.split(`'${name.slice(0, 1)}`).length,
+      5,
+      'the three names and the unit prefixed with a quote',
+    );
     t.match(line, /,-5,10,-4,/, 'numbers stay numbers');
   }
 });

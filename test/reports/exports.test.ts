@@ -37,6 +37,27 @@ function textsOf(xml: string): string[] {
   return texts;
 }
 
+/** The `text` and `title` elements of an SVG: text, language, direction and anchor. */
+function textElementsOf(svg: string) {
+  return create(svg)
+    .root()
+    .filter((node) => ['text', 'title'].includes(node.node.nodeName), true, true)
+    .map((node) => {
+      const element = node.node as unknown as {
+        nodeName: string;
+        textContent: string | null;
+        getAttribute(name: string): string | null;
+      };
+      return {
+        name: element.nodeName,
+        text: element.textContent,
+        lang: element.getAttribute('xml:lang'),
+        direction: element.getAttribute('direction'),
+        anchor: element.getAttribute('text-anchor'),
+      };
+    });
+}
+
 t.test('exports', async (t) => {
   const testApp = await startTestApp(t, {
     MAX_EVENT_LOOP_DELAY_MS: '0',
@@ -85,12 +106,15 @@ t.test('exports', async (t) => {
     const bytes = res.rawPayload;
     t.same([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte-order mark');
     const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+    // The earlier columns in their places; the English and Arabic names last (the seeded
+    // Arabic name; empty for a KPI without one).
+    const names = 'People trained or made aware,الأشخاص المكوَّنون أو المستفيدون من التحسيس';
     t.same(lines, [
-      'kpi,name_fr,period,sex,unit,baseline,target,actual,achievement',
-      'PEOPLE_TRAINED,Personnes formées ou sensibilisées,2025,,people,,20,11,55',
-      'PEOPLE_TRAINED,Personnes formées ou sensibilisées,2025,F,people,,12,6,50',
-      'PEOPLE_TRAINED,Personnes formées ou sensibilisées,2025,M,people,,,5,',
-      'QUOTED,"Chiffre d’affaires, dit ""export"" (été)",2025,,%,10,,,',
+      'kpi,name_fr,period,sex,unit,baseline,target,actual,achievement,name_en,name_ar',
+      `PEOPLE_TRAINED,Personnes formées ou sensibilisées,2025,,people,,20,11,55,${names}`,
+      `PEOPLE_TRAINED,Personnes formées ou sensibilisées,2025,F,people,,12,6,50,${names}`,
+      `PEOPLE_TRAINED,Personnes formées ou sensibilisées,2025,M,people,,,5,,${names}`,
+      'QUOTED,"Chiffre d’affaires, dit ""export"" (été)",2025,,%,10,,,,"Sales, ""export""",',
       '',
     ]);
   });
@@ -112,6 +136,16 @@ t.test('exports', async (t) => {
       /<actual value="5">\s*<dimension name="partner" value="ASMEX"\/>\s*<dimension name="sex" value="F"\/>/,
     );
     t.match(xml, /<target value="60">\s*<comment>\s*<narrative>End-of-programme target/);
+    t.match(
+      xml,
+      /<title>\s*<narrative>People trained or made aware<\/narrative>\s*<narrative xml:lang="fr">Personnes formées ou sensibilisées<\/narrative>\s*<narrative xml:lang="ar">الأشخاص المكوَّنون أو المستفيدون من التحسيس<\/narrative>\s*<\/title>/,
+      'the seeded Arabic name as a third narrative',
+    );
+    t.match(
+      xml,
+      /<narrative xml:lang="fr">Chiffre d’affaires, dit "export" \(été\)<\/narrative>\s*<\/title>/,
+      'no Arabic narrative for a KPI without an Arabic name',
+    );
   });
 
   const cannotValidate = !existsSync(SCHEMA)
@@ -167,6 +201,72 @@ t.test('exports', async (t) => {
       url: '/v1/reports/kpis/NOPE/chart.svg?period=2025',
     });
     t.equal(missing.statusCode, 404);
+  });
+
+  t.test('SVG chart in Arabic: the Arabic words, right to left', async (t) => {
+    const arabicTitle = 'الأشخاص المكوَّنون أو المستفيدون من التحسيس (PEOPLE_TRAINED)';
+    const chart = (query: string, headers: Record<string, string> = {}) =>
+      api({
+        method: 'GET',
+        url: `/v1/reports/kpis/PEOPLE_TRAINED/chart.svg?period=2024..2025${query}`,
+        headers,
+      });
+    const byQuery = await chart('&lang=ar');
+    t.equal(byQuery.statusCode, 200, byQuery.body);
+    t.equal(byQuery.headers.vary, 'Accept-Language');
+    const texts = textElementsOf(byQuery.body);
+    const rtl = { lang: 'ar', direction: 'rtl' };
+    t.match(texts, [{ name: 'title', text: arabicTitle, ...rtl }], 'accessible name');
+    t.match(
+      texts.filter((e) => e.lang === 'ar').map((e) => e.text),
+      [arabicTitle, arabicTitle, 'الهدف', 'المنجز', 'الفترة'],
+      'title, legend and axis in Arabic',
+    );
+    t.ok(
+      texts.filter((e) => e.lang === 'ar').every((e) => e.direction === 'rtl'),
+      'every Arabic text is right to left',
+    );
+    t.match(
+      texts.filter((e) => e.text === 'الهدف' || e.text === 'المنجز'),
+      [{ anchor: 'start' }, { anchor: 'start' }],
+      'legend labels start at their right end, beside the square',
+    );
+    t.match(
+      texts.find((e) => e.text === 'Personnes formées ou sensibilisées — programme'),
+      { lang: 'fr', direction: null },
+      'subtitle: the French name, left to right',
+    );
+    t.ok(
+      texts.filter((e) => /^[\d ,]+$|^2025$/.test(e.text ?? '')).every((e) => e.lang === null),
+      'numbers and periods carry no language: they stay left to right',
+    );
+
+    const byHeader = await chart('', { 'accept-language': 'ar-MA, fr;q=0.8' });
+    t.equal(byHeader.body, byQuery.body, 'Accept-Language: ar gives the same chart');
+    const langWins = await chart('&lang=en', { 'accept-language': 'ar' });
+    t.match(textElementsOf(langWins.body), [
+      { name: 'title', text: 'People trained or made aware (PEOPLE_TRAINED)', lang: 'en' },
+    ]);
+    t.notMatch(langWins.body, /direction=/, 'English is left to right');
+    const french = await chart('');
+    t.match(textElementsOf(french.body), [
+      { text: 'Personnes formées ou sensibilisées (PEOPLE_TRAINED)', lang: 'fr' },
+    ]);
+
+    // A KPI without an Arabic name: its French name, marked French and left to right, the
+    // English one below it; the chart's own words stay Arabic.
+    const quoted = await api({
+      method: 'GET',
+      url: '/v1/reports/kpis/QUOTED/chart.svg?period=2025&lang=ar',
+    });
+    t.equal(quoted.statusCode, 200, quoted.body);
+    const quotedTexts = textElementsOf(quoted.body);
+    const frenchTitle = 'Chiffre d’affaires, dit "export" (été) (QUOTED)';
+    t.match(quotedTexts, [{ name: 'title', text: frenchTitle, lang: 'fr', direction: null }]);
+    t.ok(quotedTexts.some((e) => e.text === 'Sales, "export" — programme' && e.lang === 'en'));
+    t.ok(quotedTexts.some((e) => e.text === 'الفترة' && e.direction === 'rtl'));
+    const unknown = await chart('&lang=de');
+    t.equal(unknown.statusCode, 400, 'lang is fr, en or ar');
   });
 
   t.test('roles on exports', async (t) => {

@@ -48,6 +48,8 @@ t.test(
       'target',
       'actual',
       'achievement',
+      'name_en',
+      'name_ar',
     ]);
     t.same(report[1], [
       'MEMBERS_ACTIVE',
@@ -60,6 +62,8 @@ t.test(
       null,
       4,
       null,
+      'Active supported members',
+      'الأعضاء النشيطون المستفيدون من المواكبة',
     ]);
     t.equal(typeof report[1]?.[8], 'number', 'actual is a numeric cell');
     // The same rows as the CSV, line for line.
@@ -78,6 +82,52 @@ t.test(
       ['MEMBERS_ACTIVE', 'PEOPLE_TRAINED'],
     );
     t.match(String(definitions[1]?.[4]), /active on the last day of the period/);
+    const arabicColumns = (row: unknown[] | undefined) => row?.slice(-2);
+    t.same(arabicColumns(definitions[0]), ['name_ar', 'description_ar'], 'Arabic columns last');
+    t.same(
+      arabicColumns(definitions[1]),
+      ['الأعضاء النشيطون المستفيدون من المواكبة', null],
+      'the seeded Arabic name; no Arabic description is seeded',
+    );
+
+    // A KPI defined with Arabic texts: its Arabic description in the definitions sheet.
+    const roseOil = {
+      fr: 'Litres d’huile de rose exportés',
+      en: 'Litres of rose oil exported',
+      ar: 'لترات زيت الورد المصدَّرة',
+    };
+    const created = await api({
+      method: 'POST',
+      url: '/v1/kpis',
+      body: {
+        code: 'ROSE_OIL',
+        name: roseOil,
+        description: {
+          fr: 'Somme des litres déclarés par les partenaires.',
+          en: 'Sum of the litres the partners report.',
+          ar: 'مجموع اللترات التي يصرح بها الشركاء.',
+        },
+        resultLevel: 'outcome',
+        measure: 'unit',
+        unit: 'l',
+        ascending: true,
+        source: 'reported',
+        cumulation: 'period',
+        dimensions: ['partner'],
+      },
+    });
+    t.equal(created.statusCode, 201, created.body);
+    const rose = await api({
+      method: 'GET',
+      url: '/v1/reports/kpis.xlsx?period=2025&kpi=ROSE_OIL',
+    });
+    const roseSheets = await sheetsOf(rose.rawPayload);
+    t.same(roseSheets.definitions?.[1]?.slice(0, 3), ['ROSE_OIL', roseOil.fr, roseOil.en]);
+    t.same(arabicColumns(roseSheets.definitions?.[1]), [
+      roseOil.ar,
+      'مجموع اللترات التي يصرح بها الشركاء.',
+    ]);
+    t.same(roseSheets.report?.[1]?.slice(-2), [roseOil.en, roseOil.ar], 'report sheet names');
 
     const reporting = await keyFor('reporting');
     const asReporting = await api({

@@ -1,4 +1,5 @@
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { type Language, shownLanguage, textIn } from '../../http/language.js';
 import type { ReportKpi, ReportRow } from './report.js';
 import { newXmlDocument } from './xml.js';
 
@@ -7,6 +8,36 @@ const WIDTH = 800;
 const HEIGHT = 440;
 const PLOT = { left: 80, right: WIDTH - 24, top: 84, bottom: HEIGHT - 72 };
 const COLOURS = { target: '#9aa5b1', actual: '#1f6feb', axis: '#444', grid: '#e3e6ea' };
+
+/** The chart's own words in each language. */
+const WORDS: Record<Language, { target: string; actual: string; period: string }> = {
+  fr: { target: 'Cible', actual: 'Réalisé', period: 'Période' },
+  en: { target: 'Target', actual: 'Actual', period: 'Period' },
+  ar: { target: 'الهدف', actual: 'المنجز', period: 'الفترة' },
+};
+
+/**
+ * The subtitle repeats the KPI's name in a second language, so that a reader of the other
+ * working language recognises it: English under French, French under English or Arabic.
+ * (An Arabic chart of a KPI without an Arabic name has a French title, so English below it.)
+ */
+const SECOND_LANGUAGE = { fr: 'en', en: 'fr', ar: 'fr' } as const satisfies Record<
+  Language,
+  Language
+>;
+
+const RIGHT_TO_LEFT: ReadonlySet<Language> = new Set(['ar']);
+
+/**
+ * Attributes of a text element written in `language`. Right to left, `direction="rtl"` makes
+ * the text's start its right end, for the bidirectional ordering (an Arabic name followed by
+ * `(CODE)`) and for `text-anchor` (`start` anchors the right end). Numbers, periods, units and
+ * partner codes carry no language: they stay left to right, so `1 234` never reads `234 1`.
+ */
+const inLanguage = (language: Language) => ({
+  'xml:lang': language,
+  ...(RIGHT_TO_LEFT.has(language) && { direction: 'rtl' }),
+});
 
 const number = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 /** Numbers as a French report prints them, with ordinary spaces between thousands. */
@@ -32,9 +63,19 @@ function text(
 
 /**
  * Target against actual per period as grouped bars, with title, axis labels, a legend and the
- * value printed above each bar. Text is escaped by the XML builder.
+ * value printed above each bar, the words in `language` (a KPI without an Arabic name shows
+ * its French one). Right to left, the texts and the legend are mirrored; the plot is not:
+ * periods run left to right in every language, so the charts of a bilingual report match.
+ * Text is escaped by the XML builder.
  */
-export function kpiChartSvg(kpi: ReportKpi, rows: ReportRow[], partner: string | null): string {
+export function kpiChartSvg(
+  kpi: ReportKpi,
+  rows: ReportRow[],
+  partner: string | null,
+  language: Language,
+): string {
+  const words = WORDS[language];
+  const rightToLeft = RIGHT_TO_LEFT.has(language);
   const values = rows.flatMap((r) => [r.target ?? 0, r.actual ?? 0]);
   const step = niceStep(Math.max(1, ...values));
   const top = Math.ceil((Math.max(1, ...values) * 1.1) / step) * step;
@@ -49,24 +90,34 @@ export function kpiChartSvg(kpi: ReportKpi, rows: ReportRow[], partner: string |
     role: 'img',
     'font-family': 'Arial, Helvetica, sans-serif',
   });
-  const title = `${kpi.name.fr} (${kpi.code})`;
-  svg.ele('title').txt(title);
+  // Each text is marked with the language it is in, which for a name may be the French fallback.
+  const titleLanguage = shownLanguage(kpi.name, language);
+  const title = `${textIn(kpi.name, titleLanguage)} (${kpi.code})`;
+  svg.ele('title', inLanguage(titleLanguage)).txt(title);
   svg.ele('rect', { width: String(WIDTH), height: String(HEIGHT), fill: '#ffffff' });
   text(svg, WIDTH / 2, 30, title, {
+    ...inLanguage(titleLanguage),
     'text-anchor': 'middle',
     'font-size': '18',
     'font-weight': 'bold',
   });
-  const subtitle = `${kpi.name.en}${partner ? ` — ${partner}` : ' — programme'}`;
-  text(svg, WIDTH / 2, 52, subtitle, { 'text-anchor': 'middle', 'font-size': '13', fill: '#555' });
+  const second = SECOND_LANGUAGE[titleLanguage];
+  // "programme" is the same word in French and English, the second languages.
+  const subtitle = `${textIn(kpi.name, second)} — ${partner ?? 'programme'}`;
+  text(svg, WIDTH / 2, 52, subtitle, {
+    ...inLanguage(second),
+    'text-anchor': 'middle',
+    'font-size': '13',
+    fill: '#555',
+  });
 
-  // Legend, top right.
+  // Legend, top right: a square then its label in reading order (mirrored right to left).
   const legend = svg.ele('g', { 'font-size': '13' });
   [
-    ['Cible', COLOURS.target],
-    ['Réalisé', COLOURS.actual],
+    [words.target, COLOURS.target],
+    [words.actual, COLOURS.actual],
   ].forEach(([label, colour], i) => {
-    const x = PLOT.right - 170 + i * 90;
+    const x = rightToLeft ? PLOT.right - 14 - i * 90 : PLOT.right - 170 + i * 90;
     legend.ele('rect', {
       x: String(x),
       y: '62',
@@ -74,7 +125,10 @@ export function kpiChartSvg(kpi: ReportKpi, rows: ReportRow[], partner: string |
       height: '14',
       fill: colour as string,
     });
-    text(legend, x + 20, 74, label as string);
+    text(legend, rightToLeft ? x - 6 : x + 20, 74, label as string, {
+      ...inLanguage(language),
+      'text-anchor': 'start',
+    });
   });
 
   // Grid lines and the value axis.
@@ -94,7 +148,8 @@ export function kpiChartSvg(kpi: ReportKpi, rows: ReportRow[], partner: string |
     transform: `rotate(-90 20 ${((PLOT.top + PLOT.bottom) / 2).toFixed(1)})`,
     'font-size': '13',
   });
-  text(axis, (PLOT.left + PLOT.right) / 2, HEIGHT - 20, 'Période', {
+  text(axis, (PLOT.left + PLOT.right) / 2, HEIGHT - 20, words.period, {
+    ...inLanguage(language),
     'text-anchor': 'middle',
     'font-size': '13',
   });

@@ -1,5 +1,6 @@
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { Disaggregation } from '../../db/tables/kpi-targets.js';
+import type { Multilingual } from '../../http/multilingual.js';
 import type { Report, ReportKpi, ReportRow } from './report.js';
 import { newXmlDocument } from './xml.js';
 
@@ -16,10 +17,12 @@ export interface IatiSettings {
 const MEASURE = { unit: '1', percentage: '2', qualitative: '5' } as const;
 const RESULT_TYPE = { output: '1', outcome: '2', impact: '3' } as const;
 
-function narratives(parent: XMLBuilder, name: string, text: { fr: string; en: string }) {
+/** A text as narratives: English (the activity's default language), French, Arabic if any. */
+function narratives(parent: XMLBuilder, name: string, text: Multilingual) {
   const element = parent.ele(name);
   element.ele('narrative').txt(text.en);
   element.ele('narrative', { 'xml:lang': 'fr' }).txt(text.fr);
+  if (text.ar !== undefined) element.ele('narrative', { 'xml:lang': 'ar' }).txt(text.ar);
   return element;
 }
 

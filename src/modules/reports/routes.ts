@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/database.js';
 import { readSnapshot } from '../../db/snapshot.js';
 import { Admission } from '../../http/admission.js';
+import { chosenLanguage } from '../../http/language.js';
 import { forbidden, notFound } from '../../http/problem.js';
 import { partnerCodes } from '../members/access.js';
 import { kpiChartSvg } from './chart.js';
@@ -97,8 +98,10 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Same query and rows as GET /v1/reports/kpis: one line per KPI × period × ' +
           'disaggregation, with the KPI code and French name, a column per dimension asked ' +
-          'for, unit, baseline, target, actual and achievement. RFC 4180 (comma, CRLF), UTF-8 ' +
-          'with a byte-order mark so that Excel shows accents right.',
+          'for, unit, baseline, target, actual and achievement, then the English and Arabic ' +
+          'names (`name_en`, `name_ar`: last, so that earlier columns keep their places; ' +
+          '`name_ar` empty where a KPI has no Arabic name). RFC 4180 (comma, CRLF), UTF-8 ' +
+          'with a byte-order mark so that Excel shows accents and Arabic right.',
         querystring: ReportQuerySchema,
         response: documentResponse('text/csv', 'The report, one line per row'),
       },
@@ -126,8 +129,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Same query and rows as the CSV. Sheet `report`: a header row, then one row per KPI × ' +
           'period × disaggregation with numbers as numeric cells; sheet `definitions`: each ' +
-          'KPI of the report with its names, description (what is counted), measure, unit, ' +
-          'cumulation, dimensions, baseline and end target.',
+          'KPI of the report with its names and description (what is counted) in French and ' +
+          'English, measure, unit, cumulation, dimensions, baseline, end target, then the ' +
+          'Arabic name and description (`name_ar`, `description_ar`; empty where none).',
         querystring: ReportQuerySchema,
         response: documentResponse(XLSX_TYPE, 'An Office Open XML workbook', 'binary'),
       },
@@ -157,7 +161,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '`IATI_*` settings) with one `result` per KPI: its `indicator` (measure 1 unit, 2 ' +
           'percentage, 5 qualitative), `baseline`, a `period` per report period with `target`s ' +
           'and `actual`s (breakdowns as `dimension`s) and the end-of-programme target as a ' +
-          'period of its own. Same query as GET /v1/reports/kpis.',
+          'period of its own. Titles and descriptions are narratives in English (the ' +
+          'default), French (`xml:lang="fr"`) and Arabic (`xml:lang="ar"`, where the KPI has ' +
+          'an Arabic text). Same query as GET /v1/reports/kpis.',
         querystring: ReportQuerySchema,
         response: documentResponse('application/xml', 'IATI activity XML, version 2.03'),
       },
@@ -191,7 +197,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Target against actual per period, as an SVG bar chart',
         description:
           'The total row of each period (or the partner’s figure with `partner`) as grouped ' +
-          'bars, labelled with the values, ready to paste into a report.',
+          'bars, labelled with the values, ready to paste into a report. Title, legend and axis ' +
+          'in the language of `lang` or `Accept-Language` (default French; a KPI without an ' +
+          'Arabic name shows its French one); the subtitle repeats the name in a second ' +
+          'language (English under a French title, else French). Arabic texts are right to ' +
+          'left (`direction="rtl"`, `xml:lang="ar"`).',
         params: ChartParams,
         querystring: ChartQuerySchema,
         response: documentResponse('image/svg+xml', 'An SVG image'),
@@ -199,10 +209,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { code } = request.params;
+      const { lang, ...query } = request.query;
       const report = await inReportSnapshot(async (db) => {
         const known = await knownCodes(db);
         if (!known.kpis.has(code)) throw notFound(`There is no KPI ${code}.`);
-        const checked = reportRequest({ ...request.query, kpi: code }, request.principal, known);
+        const checked = reportRequest({ ...query, kpi: code }, request.principal, known);
         return buildReport(
           db,
           { ...checked, by: [] },
@@ -216,7 +227,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!kpi) throw notFound(`There is no KPI ${code}.`);
       return reply
         .type('image/svg+xml; charset=utf-8')
-        .send(kpiChartSvg(kpi, report.rows, report.partner));
+        .header('vary', 'Accept-Language') // the header chooses the words when `lang` does not
+        .send(kpiChartSvg(kpi, report.rows, report.partner, chosenLanguage(request, lang)));
     },
   );
 };

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { LangQuery } from '../../http/language.js';
 import { DimensionSchema, KpiSchema } from '../kpis/schemas.js';
 
 export const ReportQuerySchema = Type.Object(
@@ -112,6 +113,7 @@ export const ChartQuerySchema = Type.Object(
   {
     period: ReportQuerySchema.properties.period,
     partner: ReportQuerySchema.properties.partner,
+    lang: LangQuery,
   },
   { additionalProperties: false },
 );

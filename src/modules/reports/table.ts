@@ -15,8 +15,11 @@ const text = (value: string | boolean | undefined) => (value === undefined ? nul
 
 /**
  * The report as a table, one line per KPI × period × disaggregation: the KPI code and French
- * name, the period, a column per dimension, unit, baseline, target, actual, achievement. The
- * CSV and the XLSX exports write the same table.
+ * name, the period, a column per dimension, unit, baseline, target, actual, achievement, then
+ * the English and Arabic names. The CSV and the XLSX exports write the same table.
+ * `name_en` and `name_ar` were added after partners had coded against the first columns: they
+ * come last, so every earlier column keeps its name and place. A KPI without an Arabic name
+ * has an empty `name_ar` (a French text there would pass for a translation).
  */
 export function reportTable(report: Report): { columns: string[]; records: TableCell[][] } {
   const dims = dimensionColumns(report);
@@ -31,6 +34,8 @@ export function reportTable(report: Report): { columns: string[]; records: Table
     'target',
     'actual',
     'achievement',
+    'name_en',
+    'name_ar',
   ];
   const records = report.rows.map((row) => {
     const kpi = kpis.get(row.kpi);
@@ -44,6 +49,8 @@ export function reportTable(report: Report): { columns: string[]; records: Table
       row.target,
       row.actual,
       row.achievement,
+      kpi?.name.en ?? null,
+      kpi?.name.ar ?? null,
     ];
   });
   return { columns, records };

@@ -30,6 +30,9 @@ const DEFINITION_COLUMNS = [
   'baseline',
   'end_target_year',
   'end_target',
+  // Added with Arabic: last, so that the earlier columns keep their places (see table.ts).
+  'name_ar',
+  'description_ar',
 ];
 
 function definitionRow(kpi: ReportKpi): Cell[] {
@@ -50,6 +53,8 @@ function definitionRow(kpi: ReportKpi): Cell[] {
     kpi.baseline?.value ?? null,
     kpi.endTarget?.year ?? null,
     kpi.endTarget?.value ?? null,
+    kpi.name.ar ?? null,
+    kpi.description?.ar ?? null,
   ].map(cellOf);
 }
 
