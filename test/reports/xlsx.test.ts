@@ -86,8 +86,11 @@ t.test(
     t.same(arabicColumns(definitions[0]), ['name_ar', 'description_ar'], 'Arabic columns last');
     t.same(
       arabicColumns(definitions[1]),
-      ['الأعضاء النشيطون المستفيدون من المواكبة', null],
-      'the seeded Arabic name; no Arabic description is seeded',
+      [
+        'الأعضاء النشيطون المستفيدون من المواكبة',
+        'عدد الأعضاء النشيطين في آخر يوم من الفترة: انخرطوا في ذلك اليوم أو قبله ولم ينسحبوا في ذلك اليوم أو قبله.',
+      ],
+      'the seeded Arabic name and description (migration 0019)',
     );
 
     // A KPI defined with Arabic texts: its Arabic description in the definitions sheet.
