@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Negotiator from 'negotiator';
 import { Type } from 'typebox';
 
@@ -17,9 +17,19 @@ export const LangQuery = Type.Optional(
   ),
 );
 
-/** `lang` when given, else the best of `Accept-Language` (q-values honoured), else French. */
-export function chosenLanguage(request: FastifyRequest, lang: Language | undefined): Language {
+/**
+ * `lang` when given, else the best of `Accept-Language` (q-values honoured), else French. In the
+ * second case the answer depends on the header, and `Vary` says so to caches (added to what is
+ * there, e.g. CORS's `Origin`).
+ */
+export function chosenLanguage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  lang: Language | undefined,
+): Language {
   if (lang !== undefined) return lang;
+  const vary = reply.getHeader('vary');
+  reply.header('vary', vary ? `${vary}, Accept-Language` : 'Accept-Language');
   const best = new Negotiator({ headers: request.headers }).language([...LANGUAGES]);
   return (best as Language | undefined) ?? 'fr';
 }

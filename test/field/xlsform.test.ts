@@ -113,6 +113,18 @@ t.test('the form opens in the language of lang or Accept-Language', async (t) =>
   t.match(await settings('', { 'accept-language': 'de' }), { default_language: 'Français (fr)' });
   const bad = await api({ method: 'GET', url: `/v1/grids/${DEFAULT_GRID_ID}/xlsform?lang=de` });
   t.equal(bad.statusCode, 400);
+
+  // Caches learn that the header chooses the language, unless `lang` does.
+  const vary = async (query: string) =>
+    (
+      await api({
+        method: 'GET',
+        url: `/v1/grids/${DEFAULT_GRID_ID}/xlsform${query}`,
+        headers: { 'accept-language': 'ar' },
+      })
+    ).headers.vary;
+  t.match(await vary(''), /Accept-Language/);
+  t.notMatch((await vary('?lang=en')) ?? '', /Accept-Language/);
 });
 
 t.test('the example grid: types, choices, N/A and knock-outs as the grid says', async (t) => {

@@ -213,7 +213,7 @@ t.test('exports', async (t) => {
       });
     const byQuery = await chart('&lang=ar');
     t.equal(byQuery.statusCode, 200, byQuery.body);
-    t.equal(byQuery.headers.vary, 'Accept-Language');
+    t.equal(byQuery.headers.vary, 'Origin', 'the URL alone chooses the language');
     const texts = textElementsOf(byQuery.body);
     const rtl = { lang: 'ar', direction: 'rtl' };
     t.match(texts, [{ name: 'title', text: arabicTitle, ...rtl }], 'accessible name');
@@ -243,6 +243,7 @@ t.test('exports', async (t) => {
 
     const byHeader = await chart('', { 'accept-language': 'ar-MA, fr;q=0.8' });
     t.equal(byHeader.body, byQuery.body, 'Accept-Language: ar gives the same chart');
+    t.equal(byHeader.headers.vary, 'Origin, Accept-Language', 'caches are told, CORS’s Vary kept');
     const langWins = await chart('&lang=en', { 'accept-language': 'ar' });
     t.match(textElementsOf(langWins.body), [
       { name: 'title', text: 'People trained or made aware (PEOPLE_TRAINED)', lang: 'en' },

@@ -52,7 +52,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const row = await loadGrid(app.db, request.params.id);
-      const language = chosenLanguage(request, request.query.lang);
+      const language = chosenLanguage(request, reply, request.query.lang);
       const workbook = await xlsFormWorkbook(
         gridXlsForm({ ...row.definition, version: row.version }, language),
       );

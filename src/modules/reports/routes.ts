@@ -227,8 +227,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!kpi) throw notFound(`There is no KPI ${code}.`);
       return reply
         .type('image/svg+xml; charset=utf-8')
-        .header('vary', 'Accept-Language') // the header chooses the words when `lang` does not
-        .send(kpiChartSvg(kpi, report.rows, report.partner, chosenLanguage(request, lang)));
+        .send(kpiChartSvg(kpi, report.rows, report.partner, chosenLanguage(request, reply, lang)));
     },
   );
 };
