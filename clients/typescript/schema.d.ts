@@ -985,6 +985,122 @@ export interface components {
          * @enum {unknown}
          */
         MemberType: "company" | "cooperative" | "gie" | "association";
+        /** How a criterion is answered and scored */
+        AnswerType: {
+            /** @enum {string} */
+            type: "boolean";
+        } | {
+            /** @enum {string} */
+            type: "scale";
+            /** @description Highest level L (integer, 1 to 100); level ℓ scores ℓ/L. */
+            maxLevel: number;
+        } | {
+            /** @enum {string} */
+            type: "number";
+            unit?: string;
+            /** @description A value x scores the band with the greatest min ≤ x; 0 below the first band. */
+            bands: {
+                /** @description Lower bound (inclusive); strictly increasing across bands. */
+                min: number;
+                /** @description Score of a value in this band. Between 0 and 1. */
+                score: number;
+            }[];
+        } | {
+            /** @enum {string} */
+            type: "choice";
+            /** @description Option codes are unique within the criterion. */
+            options: {
+                /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
+                code: string;
+                /** @description Score of this option. Between 0 and 1. */
+                score: number;
+                label?: components["schemas"]["MultilingualName"];
+            }[];
+        };
+        Knockout: {
+            /** @description Code of an existing category: the best one reachable. */
+            cap: string;
+            /** @description Fails when the criterion score is below it; in (0, 1], default 1. */
+            minScore?: number;
+        };
+        /** @description Which members the criterion applies to. */
+        AppliesTo: {
+            memberTypes?: components["schemas"]["MemberType"][];
+            /** @description Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910". */
+            hsChapters?: string[];
+        };
+        /** A question of a grid, scored 0 to 1 */
+        Criterion: {
+            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
+            code: string;
+            title: components["schemas"]["MultilingualName"];
+            /** @description Relative weight within the dimension; > 0. */
+            weight: number;
+            answer: components["schemas"]["AnswerType"];
+            knockout?: components["schemas"]["Knockout"];
+            /** @default false */
+            notApplicableAllowed: boolean;
+            appliesTo?: components["schemas"]["AppliesTo"];
+            recommendation: components["schemas"]["MultilingualText"];
+            help?: components["schemas"]["MultilingualText"];
+        };
+        /** A group of criteria of a grid */
+        Dimension: {
+            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
+            code: string;
+            title: components["schemas"]["MultilingualName"];
+            /** @description Relative weight of the dimension; > 0. */
+            weight: number;
+            criteria: components["schemas"]["Criterion"][];
+        };
+        /** A readiness category of a grid */
+        Category: {
+            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
+            code: string;
+            label: components["schemas"]["MultilingualName"];
+            /** @description Lowest score (0 to 100) of the category. */
+            minScore: number;
+        };
+        /** What a grid author writes: the body of POST /v1/grids and PUT /v1/grids/{id} */
+        GridDefinition: {
+            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
+            code: string;
+            title: components["schemas"]["MultilingualName"];
+            description?: components["schemas"]["MultilingualText"];
+            /**
+             * @description Between 0 and 1; default 0.8.
+             * @default 0.8
+             */
+            minCoverage: number;
+            /** @description Best first, strictly decreasing minScore, the last at 0. */
+            categories: components["schemas"]["Category"][];
+            dimensions: components["schemas"]["Dimension"][];
+        };
+        /** A partner federation */
+        Partner: {
+            /**
+             * @description Upper-case code, e.g. FENIP
+             * @example FENIP
+             */
+            code: string;
+            /** @example Fédération Nationale des Industries de la Pêche */
+            name: string;
+            shortName: string;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        NewPartner: {
+            /**
+             * @description Upper-case code, e.g. FENIP
+             * @example FENIP
+             */
+            code: string;
+            name: string;
+            shortName?: string;
+        };
         /** @enum {unknown} */
         MemberStatus: "active" | "suspended" | "withdrawn";
         /**
@@ -1176,6 +1292,404 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @enum {unknown} */
+        ActivityType: "training" | "trade_fair" | "b2b_mission" | "coaching" | "awareness";
+        /** @enum {unknown} */
+        ActivityMode: "physical" | "digital" | "hybrid";
+        /** @description A member that took part and whom it sent */
+        Participant: {
+            /**
+             * Format: uuid
+             * @description A member the key can see
+             */
+            memberId: string;
+            women: number;
+            men: number;
+        };
+        NewActivity: {
+            /** @description Required with an admin key; implied (and only its own) with a partner key */
+            partnerCode?: string;
+            type: components["schemas"]["ActivityType"];
+            mode: components["schemas"]["ActivityMode"];
+            title: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
+             */
+            startsOn: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD, on or after startsOn (from 1900-01-01 to 2099-12-31)
+             */
+            endsOn: string;
+            city?: string;
+            region?: components["schemas"]["Region"];
+            /** @description ISO 3166-1 alpha-2 code of the country where it took place, e.g. MA */
+            country: string;
+            /** @description At most 1000; each member once */
+            participants: components["schemas"]["Participant"][];
+        };
+        /** @description JSON merge patch of the activity (RFC 7396); `participants`, when sent, replaces the list */
+        ActivityPatch: {
+            [key: string]: unknown;
+        };
+        /** A training, trade fair, B2B mission, coaching or awareness session */
+        Activity: {
+            /** Format: uuid */
+            id: string;
+            partnerCode: string;
+            type: components["schemas"]["ActivityType"];
+            mode: components["schemas"]["ActivityMode"];
+            title: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
+             */
+            startsOn: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
+             */
+            endsOn: string;
+            city: string | null;
+            region: string | null;
+            country: string;
+            participants: {
+                /** Format: uuid */
+                memberId: string;
+                women: number;
+                men: number;
+            }[];
+            /** @description Participating members and the people they sent */
+            totals: {
+                members: number;
+                women: number;
+                men: number;
+            };
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @description What a key may do
+         * @enum {unknown}
+         */
+        Role: "admin" | "partner" | "reporting";
+        /** An API key, without the key itself */
+        ApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            partnerCode: string | null;
+            /** @description First characters of the key, to recognise it */
+            keyPrefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            revokedAt: string | null;
+            /**
+             * @description How the key came to be: issued here (`api`), named by JAHIZ_ADMIN_KEY (`environment`: revoked when the variable changes) or generated by the service (`generated`: at first start or by `npm run admin-key -- --rotate`)
+             * @enum {unknown}
+             */
+            origin: "api" | "environment" | "generated";
+        };
+        /** A new API key, with the key itself */
+        CreatedApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            partnerCode: string | null;
+            /** @description First characters of the key, to recognise it */
+            keyPrefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            revokedAt: string | null;
+            /**
+             * @description How the key came to be: issued here (`api`), named by JAHIZ_ADMIN_KEY (`environment`: revoked when the variable changes) or generated by the service (`generated`: at first start or by `npm run admin-key -- --rotate`)
+             * @enum {unknown}
+             */
+            origin: "api" | "environment" | "generated";
+            /** @description The key itself: shown here once, never again */
+            key: string;
+        };
+        NewApiKey: {
+            name: string;
+            role: components["schemas"]["Role"];
+            /** @description Required for role partner */
+            partnerCode?: string;
+        };
+        /** The answer to one criterion */
+        Answer: {
+            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
+            criterion: string;
+            /** @description boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered. */
+            value?: unknown;
+            notApplicable?: boolean;
+            evidence?: string;
+            comment?: string;
+        };
+        /** The score of one dimension */
+        DimensionResult: {
+            code: string;
+            /** @description w_d as defined in the grid. */
+            weight: number;
+            /** @description w_d / Σ w_d' over dimensions with an applicable criterion (0 when none applies): the dimension part of g(c). */
+            share: number;
+            /** @description S_d in [0, 1]; null when no applicable criterion of the dimension is answered. */
+            score: number | null;
+            /** @description Number of applicable criteria. */
+            applicable: number;
+            /** @description Number of answered applicable criteria. */
+            answered: number;
+        };
+        /** A criterion worth working on, with its recommendation */
+        Gap: {
+            criterion: string;
+            dimension: string;
+            /** @description The criterion score s in [0, 1). */
+            score: number;
+            /** @description g(c). */
+            globalWeight: number;
+            /** @description 100 × g(c) × (1 − s): points it could still add. */
+            potentialPoints: number;
+            /** @description true for a failed knock-out. */
+            knockout: boolean;
+            /** @description The cap of a failed knock-out. */
+            cap?: string;
+            recommendation: components["schemas"]["MultilingualText"];
+        };
+        /** The score and category of answers on a grid */
+        AssessmentResult: {
+            /** @description Unrounded, 0 to 100; 0 when no applicable criterion is answered. */
+            score: number;
+            /** @description Σ g(c) over answered applicable criteria, 0 to 1. */
+            coverage: number;
+            /** @description A category code, or "INCOMPLETE". */
+            category: string;
+            categoryLabel: components["schemas"]["MultilingualName"];
+            /** @description Category from the score alone (computed even when INCOMPLETE); null when nothing is answered. */
+            baseCategory: string | null;
+            /** @description The next better category than the one the score reaches; null at the top. */
+            nextCategory: string | null;
+            /** @description nextCategory.minScore − score, or 0. */
+            pointsToNext: number;
+            dimensions: components["schemas"]["DimensionResult"][];
+            /** @description Failed knock-outs. */
+            knockouts: {
+                criterion: string;
+                cap: string;
+            }[];
+            /** @description Applicable knock-out criteria left unanswered (these make it INCOMPLETE). */
+            missingKnockouts: string[];
+            /** @description Applicable criteria left unanswered. */
+            unanswered: string[];
+            notApplicable: {
+                criterion: string;
+                reason: "appliesTo" | "answered";
+            }[];
+            /** @description Failed knock-outs first, then answered applicable criteria with s < 1, each group by potentialPoints descending (grid order on ties). */
+            gaps: components["schemas"]["Gap"][];
+        };
+        /** @description `draft` (editable), `published` (frozen; assessments may use it), `retired` (frozen; no new assessments). */
+        GridStatus: "draft" | "published" | "retired";
+        /** A version of a readiness grid */
+        Grid: {
+            /** Format: uuid */
+            id: string;
+            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
+            code: string;
+            /** @description Version number of the grid within its code (1, 2, …). */
+            version: number;
+            status: components["schemas"]["GridStatus"];
+            title: components["schemas"]["MultilingualName"];
+            description?: components["schemas"]["MultilingualText"];
+            /**
+             * @description Between 0 and 1; default 0.8.
+             * @default 0.8
+             */
+            minCoverage: number;
+            /** @description Best first, strictly decreasing minScore, the last at 0. */
+            categories: components["schemas"]["Category"][];
+            dimensions: components["schemas"]["Dimension"][];
+            /** @description Bumped on every change of this record (edit, publish, retire); the `ETag` is `"<revision>"`. Distinct from `version`, the grid version number. */
+            revision: number;
+            publishedAt: string | null;
+            retiredAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description `draft` (editable, unscored) or `submitted` (scored, frozen). */
+        AssessmentStatus: "draft" | "submitted";
+        /** @description Who made the assessment. */
+        Assessor: {
+            name: string;
+            organisation?: string;
+        };
+        NewAssessment: {
+            /** Format: uuid */
+            memberId: string;
+            /**
+             * Format: uuid
+             * @description A published grid version.
+             */
+            gridId: string;
+            /**
+             * Format: date
+             * @description Day of the assessment visit: not in the future (UTC), not before 2000-01-01. It may precede the member’s `joinedOn` (a baseline diagnostic often comes before enrolment). (from 1900-01-01 to 2099-12-31)
+             */
+            assessedOn: string;
+            assessor: components["schemas"]["Assessor"];
+            /** @description At most one answer per criterion, in any order. */
+            answers: components["schemas"]["Answer"][];
+            /**
+             * @description Submit at once (scores and freezes).
+             * @default false
+             */
+            submit: boolean;
+        };
+        /** @description JSON merge patch (RFC 7396) of a draft: `assessedOn`, `assessor` (merged; `organisation: null` removes it) and `answers` (replaced as a whole). */
+        AssessmentPatch: {
+            /**
+             * Format: date
+             * @description Day of the assessment visit: not in the future (UTC), not before 2000-01-01. It may precede the member’s `joinedOn` (a baseline diagnostic often comes before enrolment). (from 1900-01-01 to 2099-12-31)
+             */
+            assessedOn?: string;
+            assessor?: {
+                name?: string;
+                organisation?: string | null;
+            };
+            /** @description At most one answer per criterion, in any order. */
+            answers?: components["schemas"]["Answer"][];
+        };
+        /** An assessment of a member on a grid version */
+        Assessment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            memberId: string;
+            partnerCode: string;
+            /** Format: uuid */
+            gridId: string;
+            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
+            gridCode: string;
+            gridVersion: number;
+            status: components["schemas"]["AssessmentStatus"];
+            /** Format: date */
+            assessedOn: string;
+            assessor: components["schemas"]["Assessor"];
+            /** @description At most one answer per criterion, in any order. */
+            answers: components["schemas"]["Answer"][];
+            result: components["schemas"]["AssessmentResult"] | null;
+            score: number | null;
+            category: string | null;
+            rescoredFrom: string | null;
+            submissionId: string | null;
+            submittedAt: string | null;
+            /** @description ETag of the draft (`"<version>"`). */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** A new assessment scored on another grid version */
+        RescoredAssessment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            memberId: string;
+            partnerCode: string;
+            /** Format: uuid */
+            gridId: string;
+            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
+            gridCode: string;
+            gridVersion: number;
+            status: components["schemas"]["AssessmentStatus"];
+            /** Format: date */
+            assessedOn: string;
+            assessor: components["schemas"]["Assessor"];
+            /** @description At most one answer per criterion, in any order. */
+            answers: components["schemas"]["Answer"][];
+            result: components["schemas"]["AssessmentResult"] | null;
+            score: number | null;
+            category: string | null;
+            rescoredFrom: string | null;
+            submissionId: string | null;
+            submittedAt: string | null;
+            /** @description ETag of the draft (`"<version>"`). */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Answers of the original left out: their criterion is not in the new version, or their value does not fit it. */
+            droppedAnswers: {
+                criterion: string;
+                reason: string;
+            }[];
+        };
+        /** A member's readiness: the current category and its history */
+        Readiness: {
+            current: {
+                /** Format: uuid */
+                assessmentId: string;
+                /** Format: date */
+                assessedOn: string;
+                category: string;
+                score: number;
+            } | null;
+            /** @description Every submitted assessment, oldest first (assessedOn, then submission). */
+            history: {
+                /** Format: uuid */
+                assessmentId: string;
+                /** Format: date */
+                assessedOn: string;
+                category: string;
+                score: number;
+                /** Format: date-time */
+                submittedAt: string;
+                /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
+                gridCode: string;
+                gridVersion: number;
+                rescoredFrom: string | null;
+            }[];
+        };
+        /** Who changed what, when */
+        AuditEvent: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            actor: {
+                /**
+                 * @description An API key (a machine) or a person
+                 * @enum {unknown}
+                 */
+                kind: "key" | "person";
+                /** @description A key's id, or a person's issuer and subject: `<issuer>#<subject>` */
+                id: string;
+                /** @description The key's name or the person's name, as at the time */
+                name?: string;
+            } | null;
+            /** @description The API key that made the write, null for a person (see `actor`) */
+            actorKeyId: string | null;
+            partnerCode: string | null;
+            entity: string;
+            entityId: string;
+            action: string;
+            /** @description Changed fields with their values before (`from`) and after (`to`) */
+            changes: {
+                [key: string]: {
+                    from?: unknown;
+                    to?: unknown;
+                };
+            } | null;
+        };
         /** @description What happened (docs/events-and-webhooks.md) */
         EventType: "member.created" | "member.updated" | "member.withdrawn" | "member.erased" | "assessment.submitted" | "readiness.changed" | "activity.created" | "activity.updated" | "kpi-value.recorded" | "period.locked" | "period.unlocked" | "grid.published";
         Event: {
@@ -1278,6 +1792,292 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        SubmissionsImport: {
+            /**
+             * Format: uuid
+             * @description The published grid whose XLSForm collected the submissions.
+             */
+            gridId: string;
+            /** @description `kobo`: records of KoboToolbox API v2 (`results` of `/api/v2/assets/{uid}/data/`); `odk`: records of ODK Central OData (`value` of `…/forms/{id}.svc/Submissions`). */
+            format: "kobo" | "odk";
+            /** @description Up to 1000 submission records, as the tool returns them. */
+            submissions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * @description Check and classify, write nothing.
+             * @default false
+             */
+            dryRun: boolean;
+        };
+        /** @enum {unknown} */
+        KpiResultLevel: "output" | "outcome" | "impact";
+        /**
+         * @description qualitative values are scores on the scale the KPI describes, with a comment
+         * @enum {unknown}
+         */
+        KpiMeasure: "unit" | "percentage" | "qualitative";
+        /** @enum {unknown} */
+        KpiSource: "computed" | "reported";
+        /**
+         * @description period: a flow within the period; cumulative: the flow from the programme start; snapshot: the state at its last day
+         * @enum {unknown}
+         */
+        KpiCumulation: "period" | "cumulative" | "snapshot";
+        /** @enum {unknown} */
+        KpiDimension: "partner" | "region" | "memberType" | "womenLed" | "sex" | "mode";
+        /** @description A value of a year */
+        YearValue: {
+            year: number;
+            value: number;
+        };
+        NewKpi: {
+            /**
+             * @description Upper-case code, e.g. EXPORT_SALES
+             * @example EXPORT_SALES
+             */
+            code: string;
+            name: components["schemas"]["MultilingualName"];
+            description?: components["schemas"]["MultilingualText"];
+            resultLevel: components["schemas"]["KpiResultLevel"];
+            measure: components["schemas"]["KpiMeasure"];
+            /** @example MAD */
+            unit: string;
+            /** @description true when more is better */
+            ascending: boolean;
+            source: components["schemas"]["KpiSource"];
+            cumulation: components["schemas"]["KpiCumulation"];
+            /** @description The disaggregations targets and values may use */
+            dimensions: components["schemas"]["KpiDimension"][];
+            baseline?: components["schemas"]["YearValue"];
+            /** @description End-of-programme target, stored on its own (never a sum of annual targets) */
+            endTarget?: {
+                year: number;
+                value: number;
+            };
+        };
+        /** @description The whole definition of a KPI: absent optional fields are cleared */
+        KpiUpdate: {
+            /**
+             * @description Upper-case code, e.g. EXPORT_SALES
+             * @example EXPORT_SALES
+             */
+            code?: string;
+            name: components["schemas"]["MultilingualName"];
+            description?: components["schemas"]["MultilingualText"];
+            resultLevel: components["schemas"]["KpiResultLevel"];
+            measure: components["schemas"]["KpiMeasure"];
+            /** @example MAD */
+            unit: string;
+            /** @description true when more is better */
+            ascending: boolean;
+            source: components["schemas"]["KpiSource"];
+            cumulation: components["schemas"]["KpiCumulation"];
+            /** @description The disaggregations targets and values may use */
+            dimensions: components["schemas"]["KpiDimension"][];
+            baseline?: components["schemas"]["YearValue"];
+            /** @description End-of-programme target, stored on its own (never a sum of annual targets) */
+            endTarget?: {
+                year: number;
+                value: number;
+            };
+        };
+        /** A KPI definition: what is counted, how, and its targets */
+        Kpi: {
+            code: string;
+            name: components["schemas"]["MultilingualName"];
+            description: components["schemas"]["MultilingualText"] | null;
+            resultLevel: components["schemas"]["KpiResultLevel"];
+            measure: components["schemas"]["KpiMeasure"];
+            unit: string;
+            ascending: boolean;
+            source: components["schemas"]["KpiSource"];
+            cumulation: components["schemas"]["KpiCumulation"];
+            dimensions: components["schemas"]["KpiDimension"][];
+            baseline: components["schemas"]["YearValue"] | null;
+            endTarget: components["schemas"]["YearValue"] | null;
+            /** @description A seeded computed KPI: source, measure, cumulation and dimensions are fixed */
+            builtIn: boolean;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @description Dimension → value, e.g. `{ "partner": "FENIP" }`; only the KPI’s dimensions
+         * @example {
+         *       "partner": "FENIP"
+         *     }
+         * @example {
+         *       "sex": "F"
+         *     }
+         */
+        Disaggregation: {
+            [key: string]: string | boolean;
+        };
+        TargetInput: {
+            /**
+             * @description `YYYY`, `YYYYQn` or `YYYY-MM`
+             * @example 2025
+             * @example 2025Q3
+             * @example 2025-07
+             */
+            period: string;
+            disaggregation?: components["schemas"]["Disaggregation"];
+            value: number;
+        };
+        Target: {
+            period: string;
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
+            disaggregation: {
+                [key: string]: string | boolean;
+            };
+            value: number;
+        };
+        TargetSet: {
+            kpi: string;
+            /** @description Version of the target set, also its ETag */
+            version: number;
+            data: components["schemas"]["Target"][];
+            /** @description A target set is never paged */
+            nextCursor: null;
+        };
+        /** @description A reported value of a KPI for a period */
+        KpiValueInput: {
+            /** @description A reported KPI code */
+            kpi: string;
+            /**
+             * @description `YYYY`, `YYYYQn` or `YYYY-MM`
+             * @example 2025
+             * @example 2025Q3
+             * @example 2025-07
+             */
+            period: string;
+            /** @description Required with an admin key; implied (and only its own) with a partner key */
+            partnerCode?: string;
+            disaggregation?: components["schemas"]["Disaggregation"];
+            /** @description The value; or numerator + denominator */
+            value?: number;
+            /** @description Percentages only, with denominator */
+            numerator?: number;
+            /** @description Percentages only; > 0 */
+            denominator?: number;
+            comment?: string;
+            /** Format: uri */
+            evidenceUrl?: string;
+        };
+        /** A reported value of a KPI */
+        KpiValue: {
+            /** Format: uuid */
+            id: string;
+            kpi: string;
+            period: string;
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
+            partnerCode: string;
+            disaggregation: {
+                [key: string]: string | boolean;
+            };
+            /** @description null only for a figure stored out of bounds before they were checked */
+            value: number | null;
+            numerator: number | null;
+            denominator: number | null;
+            comment: string | null;
+            evidenceUrl: string | null;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** A reporting period closed to writes, for one partner or all */
+        PeriodLock: {
+            /** Format: uuid */
+            id: string;
+            period: string;
+            /**
+             * Format: date
+             * @description First day of the period
+             */
+            start: string;
+            /**
+             * Format: date
+             * @description Last day of the period
+             */
+            end: string;
+            /** @description The partner the lock binds; null: every partner */
+            partnerCode: string | null;
+            /** @description The API key that locked */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description A lock for all partners: when the KPI figures of its period (and the quarters and months inside) were frozen; reports of those periods read them. Null for a partner lock */
+            frozenAt: string | null;
+        };
+        /** The figures of one KPI, period and disaggregation */
+        ReportRow: {
+            kpi: string;
+            period: string;
+            disaggregation: {
+                [key: string]: string | boolean;
+            };
+            /** @description The definition's baseline, on the programme total row only */
+            baseline: number | null;
+            /** @description The target of this KPI, period and disaggregation exactly */
+            target: number | null;
+            actual: number | null;
+            /** @description actual / target × 100 (ascending KPI) or target / actual × 100 (descending); null when undefined */
+            achievement: number | null;
+            /** @description With live=true: the figure computed now from the records; differs from `actual` when a locked period’s frozen figure has drifted */
+            liveActual?: number | null;
+        };
+        /** A KPI report: targets and actuals per period and disaggregation */
+        Report: {
+            periods: {
+                period: string;
+                /** Format: date */
+                start: string;
+                /** Format: date */
+                end: string;
+                /** @description The period lies in a period locked for all partners */
+                locked: boolean;
+                /** @description When the figures of the locked period were frozen: its rows read them, not the live records. Null when not locked (or locked before figures were frozen) */
+                frozenAt: string | null;
+            }[];
+            by: components["schemas"]["KpiDimension"][];
+            partner: string | null;
+            kpis: {
+                code: string;
+                name: components["schemas"]["MultilingualName"];
+                description: components["schemas"]["MultilingualText"] | null;
+                resultLevel: components["schemas"]["KpiResultLevel"];
+                measure: components["schemas"]["KpiMeasure"];
+                unit: string;
+                ascending: boolean;
+                source: components["schemas"]["KpiSource"];
+                cumulation: components["schemas"]["KpiCumulation"];
+                dimensions: components["schemas"]["KpiDimension"][];
+                baseline: components["schemas"]["YearValue"] | null;
+                endTarget: components["schemas"]["YearValue"] | null;
+                /** @description A seeded computed KPI: source, measure, cumulation and dimensions are fixed */
+                builtIn: boolean;
+                version: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** @description The requested dimensions this KPI allows: its rows are broken down by these */
+                by: components["schemas"]["KpiDimension"][];
+            }[];
+            /** @description Per KPI and period: the total row (empty disaggregation; with a partner filter, `{ partner }`) then one row per group */
+            rows: components["schemas"]["ReportRow"][];
+        };
         NewWebhookSubscription: {
             /** @description Where deliveries are POSTed: https to a public address (http and inner addresses only where WEBHOOK_ALLOW_INSECURE_URLS is on) */
             url: string;
@@ -1362,8 +2162,32 @@ export interface components {
             createdAt: string;
         };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description The request was refused; see `detail` and `errors`. */
+        Refused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The service or its database is unavailable. */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
+        IdempotencyKey: string;
+        /** @description An `ETag` you hold: 304 while it is current */
+        IfNoneMatch: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -1392,24 +2216,8 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getReadiness: {
@@ -1434,24 +2242,8 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listPartners: {
@@ -1475,44 +2267,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /**
-                             * @description Upper-case code, e.g. FENIP
-                             * @example FENIP
-                             */
-                            code: string;
-                            /** @example Fédération Nationale des Industries de la Pêche */
-                            name: string;
-                            shortName: string;
-                            version: number;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
+                        data: components["schemas"]["Partner"][];
                         /** @description Cursor of the next page; null on the last page */
                         nextCursor: string | null;
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     createPartner: {
@@ -1520,22 +2282,14 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * @description Upper-case code, e.g. FENIP
-                     * @example FENIP
-                     */
-                    code: string;
-                    name: string;
-                    shortName?: string;
-                };
+                "application/json": components["schemas"]["NewPartner"];
             };
         };
         responses: {
@@ -1545,41 +2299,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Upper-case code, e.g. FENIP
-                         * @example FENIP
-                         */
-                        code: string;
-                        /** @example Fédération Nationale des Industries de la Pêche */
-                        name: string;
-                        shortName: string;
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Partner"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getPartner: {
@@ -1587,7 +2311,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description An `ETag` you hold: 304 while it is current */
-                "if-none-match"?: string;
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 code: string;
@@ -1602,21 +2326,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Upper-case code, e.g. FENIP
-                         * @example FENIP
-                         */
-                        code: string;
-                        /** @example Fédération Nationale des Industries de la Pêche */
-                        name: string;
-                        shortName: string;
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Partner"];
                 };
             };
             /** @description Not Modified: `If-None-Match` named the current `ETag`; no body */
@@ -1626,24 +2336,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listApiKeys: {
@@ -1667,47 +2361,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            /** @enum {unknown} */
-                            role: "admin" | "partner" | "reporting";
-                            partnerCode: string | null;
-                            /** @description First characters of the key, to recognise it */
-                            keyPrefix: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            revokedAt: string | null;
-                            /**
-                             * @description How the key came to be: issued here (`api`), named by JAHIZ_ADMIN_KEY (`environment`: revoked when the variable changes) or generated by the service (`generated`: at first start or by `npm run admin-key -- --rotate`)
-                             * @enum {unknown}
-                             */
-                            origin: "api" | "environment" | "generated";
-                        }[];
+                        data: components["schemas"]["ApiKey"][];
                         /** @description Cursor of the next page; null on the last page */
                         nextCursor: string | null;
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     createApiKey: {
@@ -1715,20 +2376,14 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    name: string;
-                    /** @enum {unknown} */
-                    role: "admin" | "partner" | "reporting";
-                    /** @description Required for role partner */
-                    partnerCode?: string;
-                };
+                "application/json": components["schemas"]["NewApiKey"];
             };
         };
         responses: {
@@ -1738,46 +2393,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        /** @enum {unknown} */
-                        role: "admin" | "partner" | "reporting";
-                        partnerCode: string | null;
-                        /** @description First characters of the key, to recognise it */
-                        keyPrefix: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        revokedAt: string | null;
-                        /**
-                         * @description How the key came to be: issued here (`api`), named by JAHIZ_ADMIN_KEY (`environment`: revoked when the variable changes) or generated by the service (`generated`: at first start or by `npm run admin-key -- --rotate`)
-                         * @enum {unknown}
-                         */
-                        origin: "api" | "environment" | "generated";
-                        /** @description The key itself: shown here once, never again */
-                        key: string;
-                    };
+                    "application/json": components["schemas"]["CreatedApiKey"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     revokeApiKey: {
@@ -1797,44 +2417,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        name: string;
-                        /** @enum {unknown} */
-                        role: "admin" | "partner" | "reporting";
-                        partnerCode: string | null;
-                        /** @description First characters of the key, to recognise it */
-                        keyPrefix: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        revokedAt: string | null;
-                        /**
-                         * @description How the key came to be: issued here (`api`), named by JAHIZ_ADMIN_KEY (`environment`: revoked when the variable changes) or generated by the service (`generated`: at first start or by `npm run admin-key -- --rotate`)
-                         * @enum {unknown}
-                         */
-                        origin: "api" | "environment" | "generated";
-                    };
+                    "application/json": components["schemas"]["ApiKey"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getMe: {
@@ -1873,24 +2460,8 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listMembers: {
@@ -1936,24 +2507,8 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     createMember: {
@@ -1961,7 +2516,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
@@ -1981,24 +2536,8 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getMember: {
@@ -2006,7 +2545,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description An `ETag` you hold: 304 while it is current */
-                "if-none-match"?: string;
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 id: string;
@@ -2031,24 +2570,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     withdrawMember: {
@@ -2074,24 +2597,8 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     patchMember: {
@@ -2121,24 +2628,8 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     eraseMemberPersonalData: {
@@ -2146,7 +2637,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -2164,24 +2655,8 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getMemberByExternalRef: {
@@ -2189,7 +2664,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description An `ETag` you hold: 304 while it is current */
-                "if-none-match"?: string;
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 code: string;
@@ -2216,24 +2691,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     putMemberByExternalRef: {
@@ -2274,24 +2733,8 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     bulkUpsertMembers: {
@@ -2299,7 +2742,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
@@ -2346,24 +2789,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ImportProblem"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listAuditEvents: {
@@ -2403,59 +2830,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: date-time */
-                            occurredAt: string;
-                            actor: {
-                                /**
-                                 * @description An API key (a machine) or a person
-                                 * @enum {unknown}
-                                 */
-                                kind: "key" | "person";
-                                /** @description A key's id, or a person's issuer and subject: `<issuer>#<subject>` */
-                                id: string;
-                                /** @description The key's name or the person's name, as at the time */
-                                name?: string;
-                            } | null;
-                            /** @description The API key that made the write, null for a person (see `actor`) */
-                            actorKeyId: string | null;
-                            partnerCode: string | null;
-                            entity: string;
-                            entityId: string;
-                            action: string;
-                            /** @description Changed fields with their values before (`from`) and after (`to`) */
-                            changes: {
-                                [key: string]: {
-                                    from?: unknown;
-                                    to?: unknown;
-                                };
-                            } | null;
-                        }[];
+                        data: components["schemas"]["AuditEvent"][];
                         /** @description Cursor of the next page; null on the last page */
                         nextCursor: string | null;
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listKpis: {
@@ -2465,8 +2847,8 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from `nextCursor` */
                 cursor?: string;
-                source?: "computed" | "reported";
-                resultLevel?: "output" | "outcome" | "impact";
+                source?: components["schemas"]["KpiSource"];
+                resultLevel?: components["schemas"]["KpiResultLevel"];
             };
             header?: never;
             path?: never;
@@ -2481,66 +2863,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            code: string;
-                            name: components["schemas"]["MultilingualName"];
-                            description: components["schemas"]["MultilingualText"] | null;
-                            /** @enum {unknown} */
-                            resultLevel: "output" | "outcome" | "impact";
-                            /**
-                             * @description qualitative values are scores on the scale the KPI describes, with a comment
-                             * @enum {unknown}
-                             */
-                            measure: "unit" | "percentage" | "qualitative";
-                            unit: string;
-                            ascending: boolean;
-                            /** @enum {unknown} */
-                            source: "computed" | "reported";
-                            /**
-                             * @description period: a flow within the period; cumulative: the flow from the programme start; snapshot: the state at its last day
-                             * @enum {unknown}
-                             */
-                            cumulation: "period" | "cumulative" | "snapshot";
-                            dimensions: ("partner" | "region" | "memberType" | "womenLed" | "sex" | "mode")[];
-                            baseline: {
-                                year: number;
-                                value: number;
-                            } | null;
-                            endTarget: {
-                                year: number;
-                                value: number;
-                            } | null;
-                            /** @description A seeded computed KPI: source, measure, cumulation and dimensions are fixed */
-                            builtIn: boolean;
-                            version: number;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
+                        data: components["schemas"]["Kpi"][];
                         /** @description Cursor of the next page; null on the last page */
                         nextCursor: string | null;
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     createKpi: {
@@ -2548,51 +2878,14 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * @description Upper-case code, e.g. EXPORT_SALES
-                     * @example EXPORT_SALES
-                     */
-                    code: string;
-                    name: components["schemas"]["MultilingualName"];
-                    description?: components["schemas"]["MultilingualText"];
-                    /** @enum {unknown} */
-                    resultLevel: "output" | "outcome" | "impact";
-                    /**
-                     * @description qualitative values are scores on the scale the KPI describes, with a comment
-                     * @enum {unknown}
-                     */
-                    measure: "unit" | "percentage" | "qualitative";
-                    /** @example MAD */
-                    unit: string;
-                    /** @description true when more is better */
-                    ascending: boolean;
-                    /** @enum {unknown} */
-                    source: "computed" | "reported";
-                    /**
-                     * @description period: a flow within the period; cumulative: the flow from the programme start; snapshot: the state at its last day
-                     * @enum {unknown}
-                     */
-                    cumulation: "period" | "cumulative" | "snapshot";
-                    /** @description The disaggregations targets and values may use */
-                    dimensions: ("partner" | "region" | "memberType" | "womenLed" | "sex" | "mode")[];
-                    baseline?: {
-                        year: number;
-                        value: number;
-                    };
-                    /** @description End-of-programme target, stored on its own (never a sum of annual targets) */
-                    endTarget?: {
-                        year: number;
-                        value: number;
-                    };
-                };
+                "application/json": components["schemas"]["NewKpi"];
             };
         };
         responses: {
@@ -2602,63 +2895,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        code: string;
-                        name: components["schemas"]["MultilingualName"];
-                        description: components["schemas"]["MultilingualText"] | null;
-                        /** @enum {unknown} */
-                        resultLevel: "output" | "outcome" | "impact";
-                        /**
-                         * @description qualitative values are scores on the scale the KPI describes, with a comment
-                         * @enum {unknown}
-                         */
-                        measure: "unit" | "percentage" | "qualitative";
-                        unit: string;
-                        ascending: boolean;
-                        /** @enum {unknown} */
-                        source: "computed" | "reported";
-                        /**
-                         * @description period: a flow within the period; cumulative: the flow from the programme start; snapshot: the state at its last day
-                         * @enum {unknown}
-                         */
-                        cumulation: "period" | "cumulative" | "snapshot";
-                        dimensions: ("partner" | "region" | "memberType" | "womenLed" | "sex" | "mode")[];
-                        baseline: {
-                            year: number;
-                            value: number;
-                        } | null;
-                        endTarget: {
-                            year: number;
-                            value: number;
-                        } | null;
-                        /** @description A seeded computed KPI: source, measure, cumulation and dimensions are fixed */
-                        builtIn: boolean;
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Kpi"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getKpi: {
@@ -2666,7 +2907,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description An `ETag` you hold: 304 while it is current */
-                "if-none-match"?: string;
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 code: string;
@@ -2681,43 +2922,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        code: string;
-                        name: components["schemas"]["MultilingualName"];
-                        description: components["schemas"]["MultilingualText"] | null;
-                        /** @enum {unknown} */
-                        resultLevel: "output" | "outcome" | "impact";
-                        /**
-                         * @description qualitative values are scores on the scale the KPI describes, with a comment
-                         * @enum {unknown}
-                         */
-                        measure: "unit" | "percentage" | "qualitative";
-                        unit: string;
-                        ascending: boolean;
-                        /** @enum {unknown} */
-                        source: "computed" | "reported";
-                        /**
-                         * @description period: a flow within the period; cumulative: the flow from the programme start; snapshot: the state at its last day
-                         * @enum {unknown}
-                         */
-                        cumulation: "period" | "cumulative" | "snapshot";
-                        dimensions: ("partner" | "region" | "memberType" | "womenLed" | "sex" | "mode")[];
-                        baseline: {
-                            year: number;
-                            value: number;
-                        } | null;
-                        endTarget: {
-                            year: number;
-                            value: number;
-                        } | null;
-                        /** @description A seeded computed KPI: source, measure, cumulation and dimensions are fixed */
-                        builtIn: boolean;
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Kpi"];
                 };
             };
             /** @description Not Modified: `If-None-Match` named the current `ETag`; no body */
@@ -2727,24 +2932,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     updateKpi: {
@@ -2761,44 +2950,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * @description Upper-case code, e.g. EXPORT_SALES
-                     * @example EXPORT_SALES
-                     */
-                    code?: string;
-                    name: components["schemas"]["MultilingualName"];
-                    description?: components["schemas"]["MultilingualText"];
-                    /** @enum {unknown} */
-                    resultLevel: "output" | "outcome" | "impact";
-                    /**
-                     * @description qualitative values are scores on the scale the KPI describes, with a comment
-                     * @enum {unknown}
-                     */
-                    measure: "unit" | "percentage" | "qualitative";
-                    /** @example MAD */
-                    unit: string;
-                    /** @description true when more is better */
-                    ascending: boolean;
-                    /** @enum {unknown} */
-                    source: "computed" | "reported";
-                    /**
-                     * @description period: a flow within the period; cumulative: the flow from the programme start; snapshot: the state at its last day
-                     * @enum {unknown}
-                     */
-                    cumulation: "period" | "cumulative" | "snapshot";
-                    /** @description The disaggregations targets and values may use */
-                    dimensions: ("partner" | "region" | "memberType" | "womenLed" | "sex" | "mode")[];
-                    baseline?: {
-                        year: number;
-                        value: number;
-                    };
-                    /** @description End-of-programme target, stored on its own (never a sum of annual targets) */
-                    endTarget?: {
-                        year: number;
-                        value: number;
-                    };
-                };
+                "application/json": components["schemas"]["KpiUpdate"];
             };
         };
         responses: {
@@ -2808,63 +2960,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        code: string;
-                        name: components["schemas"]["MultilingualName"];
-                        description: components["schemas"]["MultilingualText"] | null;
-                        /** @enum {unknown} */
-                        resultLevel: "output" | "outcome" | "impact";
-                        /**
-                         * @description qualitative values are scores on the scale the KPI describes, with a comment
-                         * @enum {unknown}
-                         */
-                        measure: "unit" | "percentage" | "qualitative";
-                        unit: string;
-                        ascending: boolean;
-                        /** @enum {unknown} */
-                        source: "computed" | "reported";
-                        /**
-                         * @description period: a flow within the period; cumulative: the flow from the programme start; snapshot: the state at its last day
-                         * @enum {unknown}
-                         */
-                        cumulation: "period" | "cumulative" | "snapshot";
-                        dimensions: ("partner" | "region" | "memberType" | "womenLed" | "sex" | "mode")[];
-                        baseline: {
-                            year: number;
-                            value: number;
-                        } | null;
-                        endTarget: {
-                            year: number;
-                            value: number;
-                        } | null;
-                        /** @description A seeded computed KPI: source, measure, cumulation and dimensions are fixed */
-                        builtIn: boolean;
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Kpi"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listKpiTargets: {
@@ -2884,44 +2984,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        kpi: string;
-                        /** @description Version of the target set, also its ETag */
-                        version: number;
-                        data: {
-                            period: string;
-                            /** Format: date */
-                            start: string;
-                            /** Format: date */
-                            end: string;
-                            disaggregation: {
-                                [key: string]: string | boolean;
-                            };
-                            value: number;
-                        }[];
-                        /** @description A target set is never paged */
-                        nextCursor: null;
-                    };
+                    "application/json": components["schemas"]["TargetSet"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     replaceKpiTargets: {
@@ -2939,28 +3006,7 @@ export interface operations {
         /** @description The KPI's whole target set (at most 2000); it replaces the current one */
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * @description `YYYY`, `YYYYQn` or `YYYY-MM`
-                     * @example 2025
-                     * @example 2025Q3
-                     * @example 2025-07
-                     */
-                    period: string;
-                    /**
-                     * @description Dimension → value, e.g. `{ "partner": "FENIP" }`; only the KPI’s dimensions
-                     * @example {
-                     *       "partner": "FENIP"
-                     *     }
-                     * @example {
-                     *       "sex": "F"
-                     *     }
-                     */
-                    disaggregation?: {
-                        [key: string]: string | boolean;
-                    };
-                    value: number;
-                }[];
+                "application/json": components["schemas"]["TargetInput"][];
             };
         };
         responses: {
@@ -2970,44 +3016,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        kpi: string;
-                        /** @description Version of the target set, also its ETag */
-                        version: number;
-                        data: {
-                            period: string;
-                            /** Format: date */
-                            start: string;
-                            /** Format: date */
-                            end: string;
-                            disaggregation: {
-                                [key: string]: string | boolean;
-                            };
-                            value: number;
-                        }[];
-                        /** @description A target set is never paged */
-                        nextCursor: null;
-                    };
+                    "application/json": components["schemas"]["TargetSet"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listKpiValues: {
@@ -3035,54 +3048,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** Format: uuid */
-                            id: string;
-                            kpi: string;
-                            period: string;
-                            /** Format: date */
-                            start: string;
-                            /** Format: date */
-                            end: string;
-                            partnerCode: string;
-                            disaggregation: {
-                                [key: string]: string | boolean;
-                            };
-                            /** @description null only for a figure stored out of bounds before they were checked */
-                            value: number | null;
-                            numerator: number | null;
-                            denominator: number | null;
-                            comment: string | null;
-                            evidenceUrl: string | null;
-                            version: number;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
+                        data: components["schemas"]["KpiValue"][];
                         /** @description Cursor of the next page; null on the last page */
                         nextCursor: string | null;
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     importKpiValues: {
@@ -3090,7 +3063,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
@@ -3098,40 +3071,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    values: {
-                        /** @description A reported KPI code */
-                        kpi: string;
-                        /**
-                         * @description `YYYY`, `YYYYQn` or `YYYY-MM`
-                         * @example 2025
-                         * @example 2025Q3
-                         * @example 2025-07
-                         */
-                        period: string;
-                        /** @description Required with an admin key; implied (and only its own) with a partner key */
-                        partnerCode?: string;
-                        /**
-                         * @description Dimension → value, e.g. `{ "partner": "FENIP" }`; only the KPI’s dimensions
-                         * @example {
-                         *       "partner": "FENIP"
-                         *     }
-                         * @example {
-                         *       "sex": "F"
-                         *     }
-                         */
-                        disaggregation?: {
-                            [key: string]: string | boolean;
-                        };
-                        /** @description The value; or numerator + denominator */
-                        value?: number;
-                        /** @description Percentages only, with denominator */
-                        numerator?: number;
-                        /** @description Percentages only; > 0 */
-                        denominator?: number;
-                        comment?: string;
-                        /** Format: uri */
-                        evidenceUrl?: string;
-                    }[];
+                    values: components["schemas"]["KpiValueInput"][];
                     /**
                      * @description Check and classify every row, write nothing
                      * @default false
@@ -3168,24 +3108,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ImportProblem"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getKpiValue: {
@@ -3193,7 +3117,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description An `ETag` you hold: 304 while it is current */
-                "if-none-match"?: string;
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 id: string;
@@ -3208,31 +3132,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        kpi: string;
-                        period: string;
-                        /** Format: date */
-                        start: string;
-                        /** Format: date */
-                        end: string;
-                        partnerCode: string;
-                        disaggregation: {
-                            [key: string]: string | boolean;
-                        };
-                        /** @description null only for a figure stored out of bounds before they were checked */
-                        value: number | null;
-                        numerator: number | null;
-                        denominator: number | null;
-                        comment: string | null;
-                        evidenceUrl: string | null;
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["KpiValue"];
                 };
             };
             /** @description Not Modified: `If-None-Match` named the current `ETag`; no body */
@@ -3242,24 +3142,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     lockPeriod: {
@@ -3267,7 +3151,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description `YYYY`, `YYYYQn` or `YYYY-MM` */
@@ -3290,29 +3174,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        period: string;
-                        /**
-                         * Format: date
-                         * @description First day of the period
-                         */
-                        start: string;
-                        /**
-                         * Format: date
-                         * @description Last day of the period
-                         */
-                        end: string;
-                        /** @description The partner the lock binds; null: every partner */
-                        partnerCode: string | null;
-                        /** @description The API key that locked */
-                        createdBy: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** @description A lock for all partners: when the KPI figures of its period (and the quarters and months inside) were frozen; reports of those periods read them. Null for a partner lock */
-                        frozenAt: string | null;
-                    };
+                    "application/json": components["schemas"]["PeriodLock"];
                 };
             };
             /** @description Default Response */
@@ -3321,49 +3183,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        period: string;
-                        /**
-                         * Format: date
-                         * @description First day of the period
-                         */
-                        start: string;
-                        /**
-                         * Format: date
-                         * @description Last day of the period
-                         */
-                        end: string;
-                        /** @description The partner the lock binds; null: every partner */
-                        partnerCode: string | null;
-                        /** @description The API key that locked */
-                        createdBy: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** @description A lock for all partners: when the KPI figures of its period (and the quarters and months inside) were frozen; reports of those periods read them. Null for a partner lock */
-                        frozenAt: string | null;
-                    };
+                    "application/json": components["schemas"]["PeriodLock"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     unlockPeriod: {
@@ -3387,49 +3211,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        period: string;
-                        /**
-                         * Format: date
-                         * @description First day of the period
-                         */
-                        start: string;
-                        /**
-                         * Format: date
-                         * @description Last day of the period
-                         */
-                        end: string;
-                        /** @description The partner the lock binds; null: every partner */
-                        partnerCode: string | null;
-                        /** @description The API key that locked */
-                        createdBy: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** @description A lock for all partners: when the KPI figures of its period (and the quarters and months inside) were frozen; reports of those periods read them. Null for a partner lock */
-                        frozenAt: string | null;
-                    };
+                    "application/json": components["schemas"]["PeriodLock"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listPeriodLocks: {
@@ -3455,52 +3241,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** Format: uuid */
-                            id: string;
-                            period: string;
-                            /**
-                             * Format: date
-                             * @description First day of the period
-                             */
-                            start: string;
-                            /**
-                             * Format: date
-                             * @description Last day of the period
-                             */
-                            end: string;
-                            /** @description The partner the lock binds; null: every partner */
-                            partnerCode: string | null;
-                            /** @description The API key that locked */
-                            createdBy: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** @description A lock for all partners: when the KPI figures of its period (and the quarters and months inside) were frozen; reports of those periods read them. Null for a partner lock */
-                            frozenAt: string | null;
-                        }[];
+                        data: components["schemas"]["PeriodLock"][];
                         /** @description Cursor of the next page; null on the last page */
                         nextCursor: string | null;
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listActivities: {
@@ -3514,8 +3262,8 @@ export interface operations {
                 updatedSince?: string;
                 /** @description Partner code */
                 partner?: string;
-                type?: "training" | "trade_fair" | "b2b_mission" | "coaching" | "awareness";
-                mode?: "physical" | "digital" | "hybrid";
+                type?: components["schemas"]["ActivityType"];
+                mode?: components["schemas"]["ActivityMode"];
                 /** @description Activities starting on or after this day (from 1900-01-01 to 2099-12-31) */
                 from?: string;
                 /** @description Activities starting on or before this day (KPIs count activities by start) (from 1900-01-01 to 2099-12-31) */
@@ -3536,69 +3284,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** Format: uuid */
-                            id: string;
-                            partnerCode: string;
-                            /** @enum {unknown} */
-                            type: "training" | "trade_fair" | "b2b_mission" | "coaching" | "awareness";
-                            /** @enum {unknown} */
-                            mode: "physical" | "digital" | "hybrid";
-                            title: string;
-                            /**
-                             * Format: date
-                             * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
-                             */
-                            startsOn: string;
-                            /**
-                             * Format: date
-                             * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
-                             */
-                            endsOn: string;
-                            city: string | null;
-                            region: string | null;
-                            country: string;
-                            participants: {
-                                /** Format: uuid */
-                                memberId: string;
-                                women: number;
-                                men: number;
-                            }[];
-                            /** @description Participating members and the people they sent */
-                            totals: {
-                                members: number;
-                                women: number;
-                                men: number;
-                            };
-                            version: number;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
+                        data: components["schemas"]["Activity"][];
                         /** @description Cursor of the next page; null on the last page */
                         nextCursor: string | null;
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     createActivity: {
@@ -3606,50 +3299,14 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Required with an admin key; implied (and only its own) with a partner key */
-                    partnerCode?: string;
-                    /** @enum {unknown} */
-                    type: "training" | "trade_fair" | "b2b_mission" | "coaching" | "awareness";
-                    /** @enum {unknown} */
-                    mode: "physical" | "digital" | "hybrid";
-                    title: string;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
-                     */
-                    startsOn: string;
-                    /**
-                     * Format: date
-                     * @description YYYY-MM-DD, on or after startsOn (from 1900-01-01 to 2099-12-31)
-                     */
-                    endsOn: string;
-                    city?: string;
-                    /**
-                     * @description ISO 3166-2:MA region, MA-01…MA-12
-                     * @enum {unknown}
-                     */
-                    region?: "MA-01" | "MA-02" | "MA-03" | "MA-04" | "MA-05" | "MA-06" | "MA-07" | "MA-08" | "MA-09" | "MA-10" | "MA-11" | "MA-12";
-                    /** @description ISO 3166-1 alpha-2 code of the country where it took place, e.g. MA */
-                    country: string;
-                    /** @description At most 1000; each member once */
-                    participants: {
-                        /**
-                         * Format: uuid
-                         * @description A member the key can see
-                         */
-                        memberId: string;
-                        women: number;
-                        men: number;
-                    }[];
-                };
+                "application/json": components["schemas"]["NewActivity"];
             };
         };
         responses: {
@@ -3659,66 +3316,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        partnerCode: string;
-                        /** @enum {unknown} */
-                        type: "training" | "trade_fair" | "b2b_mission" | "coaching" | "awareness";
-                        /** @enum {unknown} */
-                        mode: "physical" | "digital" | "hybrid";
-                        title: string;
-                        /**
-                         * Format: date
-                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
-                         */
-                        startsOn: string;
-                        /**
-                         * Format: date
-                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
-                         */
-                        endsOn: string;
-                        city: string | null;
-                        region: string | null;
-                        country: string;
-                        participants: {
-                            /** Format: uuid */
-                            memberId: string;
-                            women: number;
-                            men: number;
-                        }[];
-                        /** @description Participating members and the people they sent */
-                        totals: {
-                            members: number;
-                            women: number;
-                            men: number;
-                        };
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Activity"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getActivity: {
@@ -3726,7 +3328,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description An `ETag` you hold: 304 while it is current */
-                "if-none-match"?: string;
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 id: string;
@@ -3741,46 +3343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        partnerCode: string;
-                        /** @enum {unknown} */
-                        type: "training" | "trade_fair" | "b2b_mission" | "coaching" | "awareness";
-                        /** @enum {unknown} */
-                        mode: "physical" | "digital" | "hybrid";
-                        title: string;
-                        /**
-                         * Format: date
-                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
-                         */
-                        startsOn: string;
-                        /**
-                         * Format: date
-                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
-                         */
-                        endsOn: string;
-                        city: string | null;
-                        region: string | null;
-                        country: string;
-                        participants: {
-                            /** Format: uuid */
-                            memberId: string;
-                            women: number;
-                            men: number;
-                        }[];
-                        /** @description Participating members and the people they sent */
-                        totals: {
-                            members: number;
-                            women: number;
-                            men: number;
-                        };
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Activity"];
                 };
             };
             /** @description Not Modified: `If-None-Match` named the current `ETag`; no body */
@@ -3790,24 +3353,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     patchActivity: {
@@ -3822,12 +3369,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description JSON merge patch of the activity (RFC 7396); `participants`, when sent, replaces the list */
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["ActivityPatch"];
             };
         };
         responses: {
@@ -3837,66 +3381,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        partnerCode: string;
-                        /** @enum {unknown} */
-                        type: "training" | "trade_fair" | "b2b_mission" | "coaching" | "awareness";
-                        /** @enum {unknown} */
-                        mode: "physical" | "digital" | "hybrid";
-                        title: string;
-                        /**
-                         * Format: date
-                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
-                         */
-                        startsOn: string;
-                        /**
-                         * Format: date
-                         * @description YYYY-MM-DD (from 1900-01-01 to 2099-12-31)
-                         */
-                        endsOn: string;
-                        city: string | null;
-                        region: string | null;
-                        country: string;
-                        participants: {
-                            /** Format: uuid */
-                            memberId: string;
-                            women: number;
-                            men: number;
-                        }[];
-                        /** @description Participating members and the people they sent */
-                        totals: {
-                            members: number;
-                            women: number;
-                            men: number;
-                        };
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Activity"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     reportKpis: {
@@ -3931,97 +3420,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        periods: {
-                            period: string;
-                            /** Format: date */
-                            start: string;
-                            /** Format: date */
-                            end: string;
-                            /** @description The period lies in a period locked for all partners */
-                            locked: boolean;
-                            /** @description When the figures of the locked period were frozen: its rows read them, not the live records. Null when not locked (or locked before figures were frozen) */
-                            frozenAt: string | null;
-                        }[];
-                        by: ("partner" | "region" | "memberType" | "womenLed" | "sex" | "mode")[];
-                        partner: string | null;
-                        kpis: {
-                            code: string;
-                            name: components["schemas"]["MultilingualName"];
-                            description: components["schemas"]["MultilingualText"] | null;
-                            /** @enum {unknown} */
-                            resultLevel: "output" | "outcome" | "impact";
-                            /**
-                             * @description qualitative values are scores on the scale the KPI describes, with a comment
-                             * @enum {unknown}
-                             */
-                            measure: "unit" | "percentage" | "qualitative";
-                            unit: string;
-                            ascending: boolean;
-                            /** @enum {unknown} */
-                            source: "computed" | "reported";
-                            /**
-                             * @description period: a flow within the period; cumulative: the flow from the programme start; snapshot: the state at its last day
-                             * @enum {unknown}
-                             */
-                            cumulation: "period" | "cumulative" | "snapshot";
-                            dimensions: ("partner" | "region" | "memberType" | "womenLed" | "sex" | "mode")[];
-                            baseline: {
-                                year: number;
-                                value: number;
-                            } | null;
-                            endTarget: {
-                                year: number;
-                                value: number;
-                            } | null;
-                            /** @description A seeded computed KPI: source, measure, cumulation and dimensions are fixed */
-                            builtIn: boolean;
-                            version: number;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** @description The requested dimensions this KPI allows: its rows are broken down by these */
-                            by: ("partner" | "region" | "memberType" | "womenLed" | "sex" | "mode")[];
-                        }[];
-                        /** @description Per KPI and period: the total row (empty disaggregation; with a partner filter, `{ partner }`) then one row per group */
-                        rows: {
-                            kpi: string;
-                            period: string;
-                            disaggregation: {
-                                [key: string]: string | boolean;
-                            };
-                            /** @description The definition's baseline, on the programme total row only */
-                            baseline: number | null;
-                            /** @description The target of this KPI, period and disaggregation exactly */
-                            target: number | null;
-                            actual: number | null;
-                            /** @description actual / target × 100 (ascending KPI) or target / actual × 100 (descending); null when undefined */
-                            achievement: number | null;
-                            /** @description With live=true: the figure computed now from the records; differs from `actual` when a locked period’s frozen figure has drifted */
-                            liveActual?: number | null;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     reportKpisCsv: {
@@ -4059,24 +3462,8 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     reportKpisXlsx: {
@@ -4114,24 +3501,8 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     reportIati: {
@@ -4169,24 +3540,8 @@ export interface operations {
                     "application/xml": string;
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     reportKpiChart: {
@@ -4216,24 +3571,8 @@ export interface operations {
                     "image/svg+xml": string;
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listGrids: {
@@ -4245,8 +3584,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
                 code?: string;
-                /** @description `draft` (editable), `published` (frozen; assessments may use it), `retired` (frozen; no new assessments). */
-                status?: "draft" | "published" | "retired";
+                status?: components["schemas"]["GridStatus"];
             };
             header?: never;
             path?: never;
@@ -4261,122 +3599,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** Format: uuid */
-                            id: string;
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            /** @description Version number of the grid within its code (1, 2, …). */
-                            version: number;
-                            /** @description `draft` (editable), `published` (frozen; assessments may use it), `retired` (frozen; no new assessments). */
-                            status: "draft" | "published" | "retired";
-                            title: components["schemas"]["MultilingualName"];
-                            description?: components["schemas"]["MultilingualText"];
-                            /**
-                             * @description Between 0 and 1; default 0.8.
-                             * @default 0.8
-                             */
-                            minCoverage: number;
-                            /** @description Best first, strictly decreasing minScore, the last at 0. */
-                            categories: {
-                                /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                code: string;
-                                label: components["schemas"]["MultilingualName"];
-                                /** @description Lowest score (0 to 100) of the category. */
-                                minScore: number;
-                            }[];
-                            dimensions: {
-                                /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                code: string;
-                                title: components["schemas"]["MultilingualName"];
-                                /** @description Relative weight of the dimension; > 0. */
-                                weight: number;
-                                criteria: {
-                                    /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                    code: string;
-                                    title: components["schemas"]["MultilingualName"];
-                                    /** @description Relative weight within the dimension; > 0. */
-                                    weight: number;
-                                    answer: {
-                                        /** @enum {string} */
-                                        type: "boolean";
-                                    } | {
-                                        /** @enum {string} */
-                                        type: "scale";
-                                        /** @description Highest level L (integer, 1 to 100); level ℓ scores ℓ/L. */
-                                        maxLevel: number;
-                                    } | {
-                                        /** @enum {string} */
-                                        type: "number";
-                                        unit?: string;
-                                        /** @description A value x scores the band with the greatest min ≤ x; 0 below the first band. */
-                                        bands: {
-                                            /** @description Lower bound (inclusive); strictly increasing across bands. */
-                                            min: number;
-                                            /** @description Score of a value in this band. Between 0 and 1. */
-                                            score: number;
-                                        }[];
-                                    } | {
-                                        /** @enum {string} */
-                                        type: "choice";
-                                        /** @description Option codes are unique within the criterion. */
-                                        options: {
-                                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                            code: string;
-                                            /** @description Score of this option. Between 0 and 1. */
-                                            score: number;
-                                            label?: components["schemas"]["MultilingualName"];
-                                        }[];
-                                    };
-                                    knockout?: {
-                                        /** @description Code of an existing category: the best one reachable. */
-                                        cap: string;
-                                        /** @description Fails when the criterion score is below it; in (0, 1], default 1. */
-                                        minScore?: number;
-                                    };
-                                    /** @default false */
-                                    notApplicableAllowed: boolean;
-                                    appliesTo?: {
-                                        memberTypes?: components["schemas"]["MemberType"][];
-                                        /** @description Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910". */
-                                        hsChapters?: string[];
-                                    };
-                                    recommendation: components["schemas"]["MultilingualText"];
-                                    help?: components["schemas"]["MultilingualText"];
-                                }[];
-                            }[];
-                            /** @description Bumped on every change of this record (edit, publish, retire); the `ETag` is `"<revision>"`. Distinct from `version`, the grid version number. */
-                            revision: number;
-                            publishedAt: string | null;
-                            retiredAt: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
+                        data: components["schemas"]["Grid"][];
                         /** @description Cursor of the next page; null on the last page */
                         nextCursor: string | null;
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     createGrid: {
@@ -4384,92 +3614,14 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                    code: string;
-                    title: components["schemas"]["MultilingualName"];
-                    description?: components["schemas"]["MultilingualText"];
-                    /**
-                     * @description Between 0 and 1; default 0.8.
-                     * @default 0.8
-                     */
-                    minCoverage?: number;
-                    /** @description Best first, strictly decreasing minScore, the last at 0. */
-                    categories: {
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        code: string;
-                        label: components["schemas"]["MultilingualName"];
-                        /** @description Lowest score (0 to 100) of the category. */
-                        minScore: number;
-                    }[];
-                    dimensions: {
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        code: string;
-                        title: components["schemas"]["MultilingualName"];
-                        /** @description Relative weight of the dimension; > 0. */
-                        weight: number;
-                        criteria: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            title: components["schemas"]["MultilingualName"];
-                            /** @description Relative weight within the dimension; > 0. */
-                            weight: number;
-                            answer: {
-                                /** @enum {string} */
-                                type: "boolean";
-                            } | {
-                                /** @enum {string} */
-                                type: "scale";
-                                /** @description Highest level L (integer, 1 to 100); level ℓ scores ℓ/L. */
-                                maxLevel: number;
-                            } | {
-                                /** @enum {string} */
-                                type: "number";
-                                unit?: string;
-                                /** @description A value x scores the band with the greatest min ≤ x; 0 below the first band. */
-                                bands: {
-                                    /** @description Lower bound (inclusive); strictly increasing across bands. */
-                                    min: number;
-                                    /** @description Score of a value in this band. Between 0 and 1. */
-                                    score: number;
-                                }[];
-                            } | {
-                                /** @enum {string} */
-                                type: "choice";
-                                /** @description Option codes are unique within the criterion. */
-                                options: {
-                                    /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                    code: string;
-                                    /** @description Score of this option. Between 0 and 1. */
-                                    score: number;
-                                    label?: components["schemas"]["MultilingualName"];
-                                }[];
-                            };
-                            knockout?: {
-                                /** @description Code of an existing category: the best one reachable. */
-                                cap: string;
-                                /** @description Fails when the criterion score is below it; in (0, 1], default 1. */
-                                minScore?: number;
-                            };
-                            /** @default false */
-                            notApplicableAllowed?: boolean;
-                            appliesTo?: {
-                                memberTypes?: components["schemas"]["MemberType"][];
-                                /** @description Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910". */
-                                hsChapters?: string[];
-                            };
-                            recommendation: components["schemas"]["MultilingualText"];
-                            help?: components["schemas"]["MultilingualText"];
-                        }[];
-                    }[];
-                };
+                "application/json": components["schemas"]["GridDefinition"];
             };
         };
         responses: {
@@ -4479,119 +3631,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        code: string;
-                        /** @description Version number of the grid within its code (1, 2, …). */
-                        version: number;
-                        /** @description `draft` (editable), `published` (frozen; assessments may use it), `retired` (frozen; no new assessments). */
-                        status: "draft" | "published" | "retired";
-                        title: components["schemas"]["MultilingualName"];
-                        description?: components["schemas"]["MultilingualText"];
-                        /**
-                         * @description Between 0 and 1; default 0.8.
-                         * @default 0.8
-                         */
-                        minCoverage: number;
-                        /** @description Best first, strictly decreasing minScore, the last at 0. */
-                        categories: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            label: components["schemas"]["MultilingualName"];
-                            /** @description Lowest score (0 to 100) of the category. */
-                            minScore: number;
-                        }[];
-                        dimensions: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            title: components["schemas"]["MultilingualName"];
-                            /** @description Relative weight of the dimension; > 0. */
-                            weight: number;
-                            criteria: {
-                                /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                code: string;
-                                title: components["schemas"]["MultilingualName"];
-                                /** @description Relative weight within the dimension; > 0. */
-                                weight: number;
-                                answer: {
-                                    /** @enum {string} */
-                                    type: "boolean";
-                                } | {
-                                    /** @enum {string} */
-                                    type: "scale";
-                                    /** @description Highest level L (integer, 1 to 100); level ℓ scores ℓ/L. */
-                                    maxLevel: number;
-                                } | {
-                                    /** @enum {string} */
-                                    type: "number";
-                                    unit?: string;
-                                    /** @description A value x scores the band with the greatest min ≤ x; 0 below the first band. */
-                                    bands: {
-                                        /** @description Lower bound (inclusive); strictly increasing across bands. */
-                                        min: number;
-                                        /** @description Score of a value in this band. Between 0 and 1. */
-                                        score: number;
-                                    }[];
-                                } | {
-                                    /** @enum {string} */
-                                    type: "choice";
-                                    /** @description Option codes are unique within the criterion. */
-                                    options: {
-                                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                        code: string;
-                                        /** @description Score of this option. Between 0 and 1. */
-                                        score: number;
-                                        label?: components["schemas"]["MultilingualName"];
-                                    }[];
-                                };
-                                knockout?: {
-                                    /** @description Code of an existing category: the best one reachable. */
-                                    cap: string;
-                                    /** @description Fails when the criterion score is below it; in (0, 1], default 1. */
-                                    minScore?: number;
-                                };
-                                /** @default false */
-                                notApplicableAllowed: boolean;
-                                appliesTo?: {
-                                    memberTypes?: components["schemas"]["MemberType"][];
-                                    /** @description Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910". */
-                                    hsChapters?: string[];
-                                };
-                                recommendation: components["schemas"]["MultilingualText"];
-                                help?: components["schemas"]["MultilingualText"];
-                            }[];
-                        }[];
-                        /** @description Bumped on every change of this record (edit, publish, retire); the `ETag` is `"<revision>"`. Distinct from `version`, the grid version number. */
-                        revision: number;
-                        publishedAt: string | null;
-                        retiredAt: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Grid"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getGrid: {
@@ -4599,7 +3643,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description An `ETag` you hold: 304 while it is current */
-                "if-none-match"?: string;
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 id: string;
@@ -4614,99 +3658,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        code: string;
-                        /** @description Version number of the grid within its code (1, 2, …). */
-                        version: number;
-                        /** @description `draft` (editable), `published` (frozen; assessments may use it), `retired` (frozen; no new assessments). */
-                        status: "draft" | "published" | "retired";
-                        title: components["schemas"]["MultilingualName"];
-                        description?: components["schemas"]["MultilingualText"];
-                        /**
-                         * @description Between 0 and 1; default 0.8.
-                         * @default 0.8
-                         */
-                        minCoverage: number;
-                        /** @description Best first, strictly decreasing minScore, the last at 0. */
-                        categories: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            label: components["schemas"]["MultilingualName"];
-                            /** @description Lowest score (0 to 100) of the category. */
-                            minScore: number;
-                        }[];
-                        dimensions: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            title: components["schemas"]["MultilingualName"];
-                            /** @description Relative weight of the dimension; > 0. */
-                            weight: number;
-                            criteria: {
-                                /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                code: string;
-                                title: components["schemas"]["MultilingualName"];
-                                /** @description Relative weight within the dimension; > 0. */
-                                weight: number;
-                                answer: {
-                                    /** @enum {string} */
-                                    type: "boolean";
-                                } | {
-                                    /** @enum {string} */
-                                    type: "scale";
-                                    /** @description Highest level L (integer, 1 to 100); level ℓ scores ℓ/L. */
-                                    maxLevel: number;
-                                } | {
-                                    /** @enum {string} */
-                                    type: "number";
-                                    unit?: string;
-                                    /** @description A value x scores the band with the greatest min ≤ x; 0 below the first band. */
-                                    bands: {
-                                        /** @description Lower bound (inclusive); strictly increasing across bands. */
-                                        min: number;
-                                        /** @description Score of a value in this band. Between 0 and 1. */
-                                        score: number;
-                                    }[];
-                                } | {
-                                    /** @enum {string} */
-                                    type: "choice";
-                                    /** @description Option codes are unique within the criterion. */
-                                    options: {
-                                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                        code: string;
-                                        /** @description Score of this option. Between 0 and 1. */
-                                        score: number;
-                                        label?: components["schemas"]["MultilingualName"];
-                                    }[];
-                                };
-                                knockout?: {
-                                    /** @description Code of an existing category: the best one reachable. */
-                                    cap: string;
-                                    /** @description Fails when the criterion score is below it; in (0, 1], default 1. */
-                                    minScore?: number;
-                                };
-                                /** @default false */
-                                notApplicableAllowed: boolean;
-                                appliesTo?: {
-                                    memberTypes?: components["schemas"]["MemberType"][];
-                                    /** @description Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910". */
-                                    hsChapters?: string[];
-                                };
-                                recommendation: components["schemas"]["MultilingualText"];
-                                help?: components["schemas"]["MultilingualText"];
-                            }[];
-                        }[];
-                        /** @description Bumped on every change of this record (edit, publish, retire); the `ETag` is `"<revision>"`. Distinct from `version`, the grid version number. */
-                        revision: number;
-                        publishedAt: string | null;
-                        retiredAt: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Grid"];
                 };
             };
             /** @description Not Modified: `If-None-Match` named the current `ETag`; no body */
@@ -4716,24 +3668,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     updateGrid: {
@@ -4750,85 +3686,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                    code: string;
-                    title: components["schemas"]["MultilingualName"];
-                    description?: components["schemas"]["MultilingualText"];
-                    /**
-                     * @description Between 0 and 1; default 0.8.
-                     * @default 0.8
-                     */
-                    minCoverage?: number;
-                    /** @description Best first, strictly decreasing minScore, the last at 0. */
-                    categories: {
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        code: string;
-                        label: components["schemas"]["MultilingualName"];
-                        /** @description Lowest score (0 to 100) of the category. */
-                        minScore: number;
-                    }[];
-                    dimensions: {
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        code: string;
-                        title: components["schemas"]["MultilingualName"];
-                        /** @description Relative weight of the dimension; > 0. */
-                        weight: number;
-                        criteria: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            title: components["schemas"]["MultilingualName"];
-                            /** @description Relative weight within the dimension; > 0. */
-                            weight: number;
-                            answer: {
-                                /** @enum {string} */
-                                type: "boolean";
-                            } | {
-                                /** @enum {string} */
-                                type: "scale";
-                                /** @description Highest level L (integer, 1 to 100); level ℓ scores ℓ/L. */
-                                maxLevel: number;
-                            } | {
-                                /** @enum {string} */
-                                type: "number";
-                                unit?: string;
-                                /** @description A value x scores the band with the greatest min ≤ x; 0 below the first band. */
-                                bands: {
-                                    /** @description Lower bound (inclusive); strictly increasing across bands. */
-                                    min: number;
-                                    /** @description Score of a value in this band. Between 0 and 1. */
-                                    score: number;
-                                }[];
-                            } | {
-                                /** @enum {string} */
-                                type: "choice";
-                                /** @description Option codes are unique within the criterion. */
-                                options: {
-                                    /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                    code: string;
-                                    /** @description Score of this option. Between 0 and 1. */
-                                    score: number;
-                                    label?: components["schemas"]["MultilingualName"];
-                                }[];
-                            };
-                            knockout?: {
-                                /** @description Code of an existing category: the best one reachable. */
-                                cap: string;
-                                /** @description Fails when the criterion score is below it; in (0, 1], default 1. */
-                                minScore?: number;
-                            };
-                            /** @default false */
-                            notApplicableAllowed?: boolean;
-                            appliesTo?: {
-                                memberTypes?: components["schemas"]["MemberType"][];
-                                /** @description Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910". */
-                                hsChapters?: string[];
-                            };
-                            recommendation: components["schemas"]["MultilingualText"];
-                            help?: components["schemas"]["MultilingualText"];
-                        }[];
-                    }[];
-                };
+                "application/json": components["schemas"]["GridDefinition"];
             };
         };
         responses: {
@@ -4838,119 +3696,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        code: string;
-                        /** @description Version number of the grid within its code (1, 2, …). */
-                        version: number;
-                        /** @description `draft` (editable), `published` (frozen; assessments may use it), `retired` (frozen; no new assessments). */
-                        status: "draft" | "published" | "retired";
-                        title: components["schemas"]["MultilingualName"];
-                        description?: components["schemas"]["MultilingualText"];
-                        /**
-                         * @description Between 0 and 1; default 0.8.
-                         * @default 0.8
-                         */
-                        minCoverage: number;
-                        /** @description Best first, strictly decreasing minScore, the last at 0. */
-                        categories: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            label: components["schemas"]["MultilingualName"];
-                            /** @description Lowest score (0 to 100) of the category. */
-                            minScore: number;
-                        }[];
-                        dimensions: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            title: components["schemas"]["MultilingualName"];
-                            /** @description Relative weight of the dimension; > 0. */
-                            weight: number;
-                            criteria: {
-                                /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                code: string;
-                                title: components["schemas"]["MultilingualName"];
-                                /** @description Relative weight within the dimension; > 0. */
-                                weight: number;
-                                answer: {
-                                    /** @enum {string} */
-                                    type: "boolean";
-                                } | {
-                                    /** @enum {string} */
-                                    type: "scale";
-                                    /** @description Highest level L (integer, 1 to 100); level ℓ scores ℓ/L. */
-                                    maxLevel: number;
-                                } | {
-                                    /** @enum {string} */
-                                    type: "number";
-                                    unit?: string;
-                                    /** @description A value x scores the band with the greatest min ≤ x; 0 below the first band. */
-                                    bands: {
-                                        /** @description Lower bound (inclusive); strictly increasing across bands. */
-                                        min: number;
-                                        /** @description Score of a value in this band. Between 0 and 1. */
-                                        score: number;
-                                    }[];
-                                } | {
-                                    /** @enum {string} */
-                                    type: "choice";
-                                    /** @description Option codes are unique within the criterion. */
-                                    options: {
-                                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                        code: string;
-                                        /** @description Score of this option. Between 0 and 1. */
-                                        score: number;
-                                        label?: components["schemas"]["MultilingualName"];
-                                    }[];
-                                };
-                                knockout?: {
-                                    /** @description Code of an existing category: the best one reachable. */
-                                    cap: string;
-                                    /** @description Fails when the criterion score is below it; in (0, 1], default 1. */
-                                    minScore?: number;
-                                };
-                                /** @default false */
-                                notApplicableAllowed: boolean;
-                                appliesTo?: {
-                                    memberTypes?: components["schemas"]["MemberType"][];
-                                    /** @description Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910". */
-                                    hsChapters?: string[];
-                                };
-                                recommendation: components["schemas"]["MultilingualText"];
-                                help?: components["schemas"]["MultilingualText"];
-                            }[];
-                        }[];
-                        /** @description Bumped on every change of this record (edit, publish, retire); the `ETag` is `"<revision>"`. Distinct from `version`, the grid version number. */
-                        revision: number;
-                        publishedAt: string | null;
-                        retiredAt: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Grid"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     publishGrid: {
@@ -4960,7 +3710,7 @@ export interface operations {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
                 "if-match"?: string;
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -4975,119 +3725,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        code: string;
-                        /** @description Version number of the grid within its code (1, 2, …). */
-                        version: number;
-                        /** @description `draft` (editable), `published` (frozen; assessments may use it), `retired` (frozen; no new assessments). */
-                        status: "draft" | "published" | "retired";
-                        title: components["schemas"]["MultilingualName"];
-                        description?: components["schemas"]["MultilingualText"];
-                        /**
-                         * @description Between 0 and 1; default 0.8.
-                         * @default 0.8
-                         */
-                        minCoverage: number;
-                        /** @description Best first, strictly decreasing minScore, the last at 0. */
-                        categories: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            label: components["schemas"]["MultilingualName"];
-                            /** @description Lowest score (0 to 100) of the category. */
-                            minScore: number;
-                        }[];
-                        dimensions: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            title: components["schemas"]["MultilingualName"];
-                            /** @description Relative weight of the dimension; > 0. */
-                            weight: number;
-                            criteria: {
-                                /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                code: string;
-                                title: components["schemas"]["MultilingualName"];
-                                /** @description Relative weight within the dimension; > 0. */
-                                weight: number;
-                                answer: {
-                                    /** @enum {string} */
-                                    type: "boolean";
-                                } | {
-                                    /** @enum {string} */
-                                    type: "scale";
-                                    /** @description Highest level L (integer, 1 to 100); level ℓ scores ℓ/L. */
-                                    maxLevel: number;
-                                } | {
-                                    /** @enum {string} */
-                                    type: "number";
-                                    unit?: string;
-                                    /** @description A value x scores the band with the greatest min ≤ x; 0 below the first band. */
-                                    bands: {
-                                        /** @description Lower bound (inclusive); strictly increasing across bands. */
-                                        min: number;
-                                        /** @description Score of a value in this band. Between 0 and 1. */
-                                        score: number;
-                                    }[];
-                                } | {
-                                    /** @enum {string} */
-                                    type: "choice";
-                                    /** @description Option codes are unique within the criterion. */
-                                    options: {
-                                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                        code: string;
-                                        /** @description Score of this option. Between 0 and 1. */
-                                        score: number;
-                                        label?: components["schemas"]["MultilingualName"];
-                                    }[];
-                                };
-                                knockout?: {
-                                    /** @description Code of an existing category: the best one reachable. */
-                                    cap: string;
-                                    /** @description Fails when the criterion score is below it; in (0, 1], default 1. */
-                                    minScore?: number;
-                                };
-                                /** @default false */
-                                notApplicableAllowed: boolean;
-                                appliesTo?: {
-                                    memberTypes?: components["schemas"]["MemberType"][];
-                                    /** @description Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910". */
-                                    hsChapters?: string[];
-                                };
-                                recommendation: components["schemas"]["MultilingualText"];
-                                help?: components["schemas"]["MultilingualText"];
-                            }[];
-                        }[];
-                        /** @description Bumped on every change of this record (edit, publish, retire); the `ETag` is `"<revision>"`. Distinct from `version`, the grid version number. */
-                        revision: number;
-                        publishedAt: string | null;
-                        retiredAt: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Grid"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     retireGrid: {
@@ -5097,7 +3739,7 @@ export interface operations {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
                 "if-match"?: string;
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -5112,119 +3754,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        code: string;
-                        /** @description Version number of the grid within its code (1, 2, …). */
-                        version: number;
-                        /** @description `draft` (editable), `published` (frozen; assessments may use it), `retired` (frozen; no new assessments). */
-                        status: "draft" | "published" | "retired";
-                        title: components["schemas"]["MultilingualName"];
-                        description?: components["schemas"]["MultilingualText"];
-                        /**
-                         * @description Between 0 and 1; default 0.8.
-                         * @default 0.8
-                         */
-                        minCoverage: number;
-                        /** @description Best first, strictly decreasing minScore, the last at 0. */
-                        categories: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            label: components["schemas"]["MultilingualName"];
-                            /** @description Lowest score (0 to 100) of the category. */
-                            minScore: number;
-                        }[];
-                        dimensions: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            title: components["schemas"]["MultilingualName"];
-                            /** @description Relative weight of the dimension; > 0. */
-                            weight: number;
-                            criteria: {
-                                /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                code: string;
-                                title: components["schemas"]["MultilingualName"];
-                                /** @description Relative weight within the dimension; > 0. */
-                                weight: number;
-                                answer: {
-                                    /** @enum {string} */
-                                    type: "boolean";
-                                } | {
-                                    /** @enum {string} */
-                                    type: "scale";
-                                    /** @description Highest level L (integer, 1 to 100); level ℓ scores ℓ/L. */
-                                    maxLevel: number;
-                                } | {
-                                    /** @enum {string} */
-                                    type: "number";
-                                    unit?: string;
-                                    /** @description A value x scores the band with the greatest min ≤ x; 0 below the first band. */
-                                    bands: {
-                                        /** @description Lower bound (inclusive); strictly increasing across bands. */
-                                        min: number;
-                                        /** @description Score of a value in this band. Between 0 and 1. */
-                                        score: number;
-                                    }[];
-                                } | {
-                                    /** @enum {string} */
-                                    type: "choice";
-                                    /** @description Option codes are unique within the criterion. */
-                                    options: {
-                                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                        code: string;
-                                        /** @description Score of this option. Between 0 and 1. */
-                                        score: number;
-                                        label?: components["schemas"]["MultilingualName"];
-                                    }[];
-                                };
-                                knockout?: {
-                                    /** @description Code of an existing category: the best one reachable. */
-                                    cap: string;
-                                    /** @description Fails when the criterion score is below it; in (0, 1], default 1. */
-                                    minScore?: number;
-                                };
-                                /** @default false */
-                                notApplicableAllowed: boolean;
-                                appliesTo?: {
-                                    memberTypes?: components["schemas"]["MemberType"][];
-                                    /** @description Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910". */
-                                    hsChapters?: string[];
-                                };
-                                recommendation: components["schemas"]["MultilingualText"];
-                                help?: components["schemas"]["MultilingualText"];
-                            }[];
-                        }[];
-                        /** @description Bumped on every change of this record (edit, publish, retire); the `ETag` is `"<revision>"`. Distinct from `version`, the grid version number. */
-                        revision: number;
-                        publishedAt: string | null;
-                        retiredAt: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Grid"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     createGridVersion: {
@@ -5232,7 +3766,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -5247,119 +3781,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        code: string;
-                        /** @description Version number of the grid within its code (1, 2, …). */
-                        version: number;
-                        /** @description `draft` (editable), `published` (frozen; assessments may use it), `retired` (frozen; no new assessments). */
-                        status: "draft" | "published" | "retired";
-                        title: components["schemas"]["MultilingualName"];
-                        description?: components["schemas"]["MultilingualText"];
-                        /**
-                         * @description Between 0 and 1; default 0.8.
-                         * @default 0.8
-                         */
-                        minCoverage: number;
-                        /** @description Best first, strictly decreasing minScore, the last at 0. */
-                        categories: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            label: components["schemas"]["MultilingualName"];
-                            /** @description Lowest score (0 to 100) of the category. */
-                            minScore: number;
-                        }[];
-                        dimensions: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            code: string;
-                            title: components["schemas"]["MultilingualName"];
-                            /** @description Relative weight of the dimension; > 0. */
-                            weight: number;
-                            criteria: {
-                                /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                code: string;
-                                title: components["schemas"]["MultilingualName"];
-                                /** @description Relative weight within the dimension; > 0. */
-                                weight: number;
-                                answer: {
-                                    /** @enum {string} */
-                                    type: "boolean";
-                                } | {
-                                    /** @enum {string} */
-                                    type: "scale";
-                                    /** @description Highest level L (integer, 1 to 100); level ℓ scores ℓ/L. */
-                                    maxLevel: number;
-                                } | {
-                                    /** @enum {string} */
-                                    type: "number";
-                                    unit?: string;
-                                    /** @description A value x scores the band with the greatest min ≤ x; 0 below the first band. */
-                                    bands: {
-                                        /** @description Lower bound (inclusive); strictly increasing across bands. */
-                                        min: number;
-                                        /** @description Score of a value in this band. Between 0 and 1. */
-                                        score: number;
-                                    }[];
-                                } | {
-                                    /** @enum {string} */
-                                    type: "choice";
-                                    /** @description Option codes are unique within the criterion. */
-                                    options: {
-                                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                        code: string;
-                                        /** @description Score of this option. Between 0 and 1. */
-                                        score: number;
-                                        label?: components["schemas"]["MultilingualName"];
-                                    }[];
-                                };
-                                knockout?: {
-                                    /** @description Code of an existing category: the best one reachable. */
-                                    cap: string;
-                                    /** @description Fails when the criterion score is below it; in (0, 1], default 1. */
-                                    minScore?: number;
-                                };
-                                /** @default false */
-                                notApplicableAllowed: boolean;
-                                appliesTo?: {
-                                    memberTypes?: components["schemas"]["MemberType"][];
-                                    /** @description Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910". */
-                                    hsChapters?: string[];
-                                };
-                                recommendation: components["schemas"]["MultilingualText"];
-                                help?: components["schemas"]["MultilingualText"];
-                            }[];
-                        }[];
-                        /** @description Bumped on every change of this record (edit, publish, retire); the `ETag` is `"<revision>"`. Distinct from `version`, the grid version number. */
-                        revision: number;
-                        publishedAt: string | null;
-                        retiredAt: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Grid"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     evaluateGrid: {
@@ -5367,7 +3793,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -5378,15 +3804,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description At most one answer per criterion, in any order. */
-                    answers: {
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        criterion: string;
-                        /** @description boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered. */
-                        value?: unknown;
-                        notApplicable?: boolean;
-                        evidence?: string;
-                        comment?: string;
-                    }[];
+                    answers: components["schemas"]["Answer"][];
                     memberType?: components["schemas"]["MemberType"];
                     /** @description The products of the member to imagine; needs `memberType`. */
                     hsCodes?: string[];
@@ -5400,83 +3818,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Unrounded, 0 to 100; 0 when no applicable criterion is answered. */
-                        score: number;
-                        /** @description Σ g(c) over answered applicable criteria, 0 to 1. */
-                        coverage: number;
-                        /** @description A category code, or "INCOMPLETE". */
-                        category: string;
-                        categoryLabel: components["schemas"]["MultilingualName"];
-                        /** @description Category from the score alone (computed even when INCOMPLETE); null when nothing is answered. */
-                        baseCategory: string | null;
-                        /** @description The next better category than the one the score reaches; null at the top. */
-                        nextCategory: string | null;
-                        /** @description nextCategory.minScore − score, or 0. */
-                        pointsToNext: number;
-                        dimensions: {
-                            code: string;
-                            /** @description w_d as defined in the grid. */
-                            weight: number;
-                            /** @description w_d / Σ w_d' over dimensions with an applicable criterion (0 when none applies): the dimension part of g(c). */
-                            share: number;
-                            /** @description S_d in [0, 1]; null when no applicable criterion of the dimension is answered. */
-                            score: number | null;
-                            /** @description Number of applicable criteria. */
-                            applicable: number;
-                            /** @description Number of answered applicable criteria. */
-                            answered: number;
-                        }[];
-                        /** @description Failed knock-outs. */
-                        knockouts: {
-                            criterion: string;
-                            cap: string;
-                        }[];
-                        /** @description Applicable knock-out criteria left unanswered (these make it INCOMPLETE). */
-                        missingKnockouts: string[];
-                        /** @description Applicable criteria left unanswered. */
-                        unanswered: string[];
-                        notApplicable: {
-                            criterion: string;
-                            reason: "appliesTo" | "answered";
-                        }[];
-                        /** @description Failed knock-outs first, then answered applicable criteria with s < 1, each group by potentialPoints descending (grid order on ties). */
-                        gaps: {
-                            criterion: string;
-                            dimension: string;
-                            /** @description The criterion score s in [0, 1). */
-                            score: number;
-                            /** @description g(c). */
-                            globalWeight: number;
-                            /** @description 100 × g(c) × (1 − s): points it could still add. */
-                            potentialPoints: number;
-                            /** @description true for a failed knock-out. */
-                            knockout: boolean;
-                            /** @description The cap of a failed knock-out. */
-                            cap?: string;
-                            recommendation: components["schemas"]["MultilingualText"];
-                        }[];
-                    };
+                    "application/json": components["schemas"]["AssessmentResult"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listAssessments: {
@@ -5490,7 +3836,7 @@ export interface operations {
                 updatedSince?: string;
                 memberId?: string;
                 gridId?: string;
-                status?: "draft" | "submitted";
+                status?: components["schemas"]["AssessmentStatus"];
                 /** @description A category code or `INCOMPLETE`. */
                 category?: string;
                 partner?: string;
@@ -5508,126 +3854,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: uuid */
-                            memberId: string;
-                            partnerCode: string;
-                            /** Format: uuid */
-                            gridId: string;
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            gridCode: string;
-                            gridVersion: number;
-                            status: "draft" | "submitted";
-                            /** Format: date */
-                            assessedOn: string;
-                            assessor: {
-                                name: string;
-                                organisation?: string;
-                            };
-                            /** @description At most one answer per criterion, in any order. */
-                            answers: {
-                                /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                                criterion: string;
-                                /** @description boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered. */
-                                value?: unknown;
-                                notApplicable?: boolean;
-                                evidence?: string;
-                                comment?: string;
-                            }[];
-                            result: {
-                                /** @description Unrounded, 0 to 100; 0 when no applicable criterion is answered. */
-                                score: number;
-                                /** @description Σ g(c) over answered applicable criteria, 0 to 1. */
-                                coverage: number;
-                                /** @description A category code, or "INCOMPLETE". */
-                                category: string;
-                                categoryLabel: components["schemas"]["MultilingualName"];
-                                /** @description Category from the score alone (computed even when INCOMPLETE); null when nothing is answered. */
-                                baseCategory: string | null;
-                                /** @description The next better category than the one the score reaches; null at the top. */
-                                nextCategory: string | null;
-                                /** @description nextCategory.minScore − score, or 0. */
-                                pointsToNext: number;
-                                dimensions: {
-                                    code: string;
-                                    /** @description w_d as defined in the grid. */
-                                    weight: number;
-                                    /** @description w_d / Σ w_d' over dimensions with an applicable criterion (0 when none applies): the dimension part of g(c). */
-                                    share: number;
-                                    /** @description S_d in [0, 1]; null when no applicable criterion of the dimension is answered. */
-                                    score: number | null;
-                                    /** @description Number of applicable criteria. */
-                                    applicable: number;
-                                    /** @description Number of answered applicable criteria. */
-                                    answered: number;
-                                }[];
-                                /** @description Failed knock-outs. */
-                                knockouts: {
-                                    criterion: string;
-                                    cap: string;
-                                }[];
-                                /** @description Applicable knock-out criteria left unanswered (these make it INCOMPLETE). */
-                                missingKnockouts: string[];
-                                /** @description Applicable criteria left unanswered. */
-                                unanswered: string[];
-                                notApplicable: {
-                                    criterion: string;
-                                    reason: "appliesTo" | "answered";
-                                }[];
-                                /** @description Failed knock-outs first, then answered applicable criteria with s < 1, each group by potentialPoints descending (grid order on ties). */
-                                gaps: {
-                                    criterion: string;
-                                    dimension: string;
-                                    /** @description The criterion score s in [0, 1). */
-                                    score: number;
-                                    /** @description g(c). */
-                                    globalWeight: number;
-                                    /** @description 100 × g(c) × (1 − s): points it could still add. */
-                                    potentialPoints: number;
-                                    /** @description true for a failed knock-out. */
-                                    knockout: boolean;
-                                    /** @description The cap of a failed knock-out. */
-                                    cap?: string;
-                                    recommendation: components["schemas"]["MultilingualText"];
-                                }[];
-                            } | null;
-                            score: number | null;
-                            category: string | null;
-                            rescoredFrom: string | null;
-                            submissionId: string | null;
-                            submittedAt: string | null;
-                            /** @description ETag of the draft (`"<version>"`). */
-                            version: number;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
+                        data: components["schemas"]["Assessment"][];
                         /** @description Cursor of the next page; null on the last page */
                         nextCursor: string | null;
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     createAssessment: {
@@ -5635,46 +3869,14 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** Format: uuid */
-                    memberId: string;
-                    /**
-                     * Format: uuid
-                     * @description A published grid version.
-                     */
-                    gridId: string;
-                    /**
-                     * Format: date
-                     * @description Day of the assessment visit: not in the future (UTC), not before 2000-01-01. It may precede the member’s `joinedOn` (a baseline diagnostic often comes before enrolment). (from 1900-01-01 to 2099-12-31)
-                     */
-                    assessedOn: string;
-                    assessor: {
-                        name: string;
-                        organisation?: string;
-                    };
-                    /** @description At most one answer per criterion, in any order. */
-                    answers: {
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        criterion: string;
-                        /** @description boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered. */
-                        value?: unknown;
-                        notApplicable?: boolean;
-                        evidence?: string;
-                        comment?: string;
-                    }[];
-                    /**
-                     * @description Submit at once (scores and freezes).
-                     * @default false
-                     */
-                    submit?: boolean;
-                };
+                "application/json": components["schemas"]["NewAssessment"];
             };
         };
         responses: {
@@ -5684,123 +3886,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** Format: uuid */
-                        memberId: string;
-                        partnerCode: string;
-                        /** Format: uuid */
-                        gridId: string;
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        gridCode: string;
-                        gridVersion: number;
-                        status: "draft" | "submitted";
-                        /** Format: date */
-                        assessedOn: string;
-                        assessor: {
-                            name: string;
-                            organisation?: string;
-                        };
-                        /** @description At most one answer per criterion, in any order. */
-                        answers: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            criterion: string;
-                            /** @description boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered. */
-                            value?: unknown;
-                            notApplicable?: boolean;
-                            evidence?: string;
-                            comment?: string;
-                        }[];
-                        result: {
-                            /** @description Unrounded, 0 to 100; 0 when no applicable criterion is answered. */
-                            score: number;
-                            /** @description Σ g(c) over answered applicable criteria, 0 to 1. */
-                            coverage: number;
-                            /** @description A category code, or "INCOMPLETE". */
-                            category: string;
-                            categoryLabel: components["schemas"]["MultilingualName"];
-                            /** @description Category from the score alone (computed even when INCOMPLETE); null when nothing is answered. */
-                            baseCategory: string | null;
-                            /** @description The next better category than the one the score reaches; null at the top. */
-                            nextCategory: string | null;
-                            /** @description nextCategory.minScore − score, or 0. */
-                            pointsToNext: number;
-                            dimensions: {
-                                code: string;
-                                /** @description w_d as defined in the grid. */
-                                weight: number;
-                                /** @description w_d / Σ w_d' over dimensions with an applicable criterion (0 when none applies): the dimension part of g(c). */
-                                share: number;
-                                /** @description S_d in [0, 1]; null when no applicable criterion of the dimension is answered. */
-                                score: number | null;
-                                /** @description Number of applicable criteria. */
-                                applicable: number;
-                                /** @description Number of answered applicable criteria. */
-                                answered: number;
-                            }[];
-                            /** @description Failed knock-outs. */
-                            knockouts: {
-                                criterion: string;
-                                cap: string;
-                            }[];
-                            /** @description Applicable knock-out criteria left unanswered (these make it INCOMPLETE). */
-                            missingKnockouts: string[];
-                            /** @description Applicable criteria left unanswered. */
-                            unanswered: string[];
-                            notApplicable: {
-                                criterion: string;
-                                reason: "appliesTo" | "answered";
-                            }[];
-                            /** @description Failed knock-outs first, then answered applicable criteria with s < 1, each group by potentialPoints descending (grid order on ties). */
-                            gaps: {
-                                criterion: string;
-                                dimension: string;
-                                /** @description The criterion score s in [0, 1). */
-                                score: number;
-                                /** @description g(c). */
-                                globalWeight: number;
-                                /** @description 100 × g(c) × (1 − s): points it could still add. */
-                                potentialPoints: number;
-                                /** @description true for a failed knock-out. */
-                                knockout: boolean;
-                                /** @description The cap of a failed knock-out. */
-                                cap?: string;
-                                recommendation: components["schemas"]["MultilingualText"];
-                            }[];
-                        } | null;
-                        score: number | null;
-                        category: string | null;
-                        rescoredFrom: string | null;
-                        submissionId: string | null;
-                        submittedAt: string | null;
-                        /** @description ETag of the draft (`"<version>"`). */
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Assessment"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getAssessment: {
@@ -5808,7 +3898,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description An `ETag` you hold: 304 while it is current */
-                "if-none-match"?: string;
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 id: string;
@@ -5823,103 +3913,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** Format: uuid */
-                        memberId: string;
-                        partnerCode: string;
-                        /** Format: uuid */
-                        gridId: string;
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        gridCode: string;
-                        gridVersion: number;
-                        status: "draft" | "submitted";
-                        /** Format: date */
-                        assessedOn: string;
-                        assessor: {
-                            name: string;
-                            organisation?: string;
-                        };
-                        /** @description At most one answer per criterion, in any order. */
-                        answers: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            criterion: string;
-                            /** @description boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered. */
-                            value?: unknown;
-                            notApplicable?: boolean;
-                            evidence?: string;
-                            comment?: string;
-                        }[];
-                        result: {
-                            /** @description Unrounded, 0 to 100; 0 when no applicable criterion is answered. */
-                            score: number;
-                            /** @description Σ g(c) over answered applicable criteria, 0 to 1. */
-                            coverage: number;
-                            /** @description A category code, or "INCOMPLETE". */
-                            category: string;
-                            categoryLabel: components["schemas"]["MultilingualName"];
-                            /** @description Category from the score alone (computed even when INCOMPLETE); null when nothing is answered. */
-                            baseCategory: string | null;
-                            /** @description The next better category than the one the score reaches; null at the top. */
-                            nextCategory: string | null;
-                            /** @description nextCategory.minScore − score, or 0. */
-                            pointsToNext: number;
-                            dimensions: {
-                                code: string;
-                                /** @description w_d as defined in the grid. */
-                                weight: number;
-                                /** @description w_d / Σ w_d' over dimensions with an applicable criterion (0 when none applies): the dimension part of g(c). */
-                                share: number;
-                                /** @description S_d in [0, 1]; null when no applicable criterion of the dimension is answered. */
-                                score: number | null;
-                                /** @description Number of applicable criteria. */
-                                applicable: number;
-                                /** @description Number of answered applicable criteria. */
-                                answered: number;
-                            }[];
-                            /** @description Failed knock-outs. */
-                            knockouts: {
-                                criterion: string;
-                                cap: string;
-                            }[];
-                            /** @description Applicable knock-out criteria left unanswered (these make it INCOMPLETE). */
-                            missingKnockouts: string[];
-                            /** @description Applicable criteria left unanswered. */
-                            unanswered: string[];
-                            notApplicable: {
-                                criterion: string;
-                                reason: "appliesTo" | "answered";
-                            }[];
-                            /** @description Failed knock-outs first, then answered applicable criteria with s < 1, each group by potentialPoints descending (grid order on ties). */
-                            gaps: {
-                                criterion: string;
-                                dimension: string;
-                                /** @description The criterion score s in [0, 1). */
-                                score: number;
-                                /** @description g(c). */
-                                globalWeight: number;
-                                /** @description 100 × g(c) × (1 − s): points it could still add. */
-                                potentialPoints: number;
-                                /** @description true for a failed knock-out. */
-                                knockout: boolean;
-                                /** @description The cap of a failed knock-out. */
-                                cap?: string;
-                                recommendation: components["schemas"]["MultilingualText"];
-                            }[];
-                        } | null;
-                        score: number | null;
-                        category: string | null;
-                        rescoredFrom: string | null;
-                        submissionId: string | null;
-                        submittedAt: string | null;
-                        /** @description ETag of the draft (`"<version>"`). */
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Assessment"];
                 };
             };
             /** @description Not Modified: `If-None-Match` named the current `ETag`; no body */
@@ -5929,24 +3923,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     patchAssessment: {
@@ -5961,30 +3939,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description JSON merge patch (RFC 7396) of a draft: `assessedOn`, `assessor` (merged; `organisation: null` removes it) and `answers` (replaced as a whole). */
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * Format: date
-                     * @description Day of the assessment visit: not in the future (UTC), not before 2000-01-01. It may precede the member’s `joinedOn` (a baseline diagnostic often comes before enrolment). (from 1900-01-01 to 2099-12-31)
-                     */
-                    assessedOn?: string;
-                    assessor?: {
-                        name?: string;
-                        organisation?: string | null;
-                    };
-                    /** @description At most one answer per criterion, in any order. */
-                    answers?: {
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        criterion: string;
-                        /** @description boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered. */
-                        value?: unknown;
-                        notApplicable?: boolean;
-                        evidence?: string;
-                        comment?: string;
-                    }[];
-                };
+                "application/json": components["schemas"]["AssessmentPatch"];
             };
         };
         responses: {
@@ -5994,123 +3951,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** Format: uuid */
-                        memberId: string;
-                        partnerCode: string;
-                        /** Format: uuid */
-                        gridId: string;
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        gridCode: string;
-                        gridVersion: number;
-                        status: "draft" | "submitted";
-                        /** Format: date */
-                        assessedOn: string;
-                        assessor: {
-                            name: string;
-                            organisation?: string;
-                        };
-                        /** @description At most one answer per criterion, in any order. */
-                        answers: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            criterion: string;
-                            /** @description boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered. */
-                            value?: unknown;
-                            notApplicable?: boolean;
-                            evidence?: string;
-                            comment?: string;
-                        }[];
-                        result: {
-                            /** @description Unrounded, 0 to 100; 0 when no applicable criterion is answered. */
-                            score: number;
-                            /** @description Σ g(c) over answered applicable criteria, 0 to 1. */
-                            coverage: number;
-                            /** @description A category code, or "INCOMPLETE". */
-                            category: string;
-                            categoryLabel: components["schemas"]["MultilingualName"];
-                            /** @description Category from the score alone (computed even when INCOMPLETE); null when nothing is answered. */
-                            baseCategory: string | null;
-                            /** @description The next better category than the one the score reaches; null at the top. */
-                            nextCategory: string | null;
-                            /** @description nextCategory.minScore − score, or 0. */
-                            pointsToNext: number;
-                            dimensions: {
-                                code: string;
-                                /** @description w_d as defined in the grid. */
-                                weight: number;
-                                /** @description w_d / Σ w_d' over dimensions with an applicable criterion (0 when none applies): the dimension part of g(c). */
-                                share: number;
-                                /** @description S_d in [0, 1]; null when no applicable criterion of the dimension is answered. */
-                                score: number | null;
-                                /** @description Number of applicable criteria. */
-                                applicable: number;
-                                /** @description Number of answered applicable criteria. */
-                                answered: number;
-                            }[];
-                            /** @description Failed knock-outs. */
-                            knockouts: {
-                                criterion: string;
-                                cap: string;
-                            }[];
-                            /** @description Applicable knock-out criteria left unanswered (these make it INCOMPLETE). */
-                            missingKnockouts: string[];
-                            /** @description Applicable criteria left unanswered. */
-                            unanswered: string[];
-                            notApplicable: {
-                                criterion: string;
-                                reason: "appliesTo" | "answered";
-                            }[];
-                            /** @description Failed knock-outs first, then answered applicable criteria with s < 1, each group by potentialPoints descending (grid order on ties). */
-                            gaps: {
-                                criterion: string;
-                                dimension: string;
-                                /** @description The criterion score s in [0, 1). */
-                                score: number;
-                                /** @description g(c). */
-                                globalWeight: number;
-                                /** @description 100 × g(c) × (1 − s): points it could still add. */
-                                potentialPoints: number;
-                                /** @description true for a failed knock-out. */
-                                knockout: boolean;
-                                /** @description The cap of a failed knock-out. */
-                                cap?: string;
-                                recommendation: components["schemas"]["MultilingualText"];
-                            }[];
-                        } | null;
-                        score: number | null;
-                        category: string | null;
-                        rescoredFrom: string | null;
-                        submissionId: string | null;
-                        submittedAt: string | null;
-                        /** @description ETag of the draft (`"<version>"`). */
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Assessment"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     submitAssessment: {
@@ -6118,7 +3963,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -6133,123 +3978,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** Format: uuid */
-                        memberId: string;
-                        partnerCode: string;
-                        /** Format: uuid */
-                        gridId: string;
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        gridCode: string;
-                        gridVersion: number;
-                        status: "draft" | "submitted";
-                        /** Format: date */
-                        assessedOn: string;
-                        assessor: {
-                            name: string;
-                            organisation?: string;
-                        };
-                        /** @description At most one answer per criterion, in any order. */
-                        answers: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            criterion: string;
-                            /** @description boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered. */
-                            value?: unknown;
-                            notApplicable?: boolean;
-                            evidence?: string;
-                            comment?: string;
-                        }[];
-                        result: {
-                            /** @description Unrounded, 0 to 100; 0 when no applicable criterion is answered. */
-                            score: number;
-                            /** @description Σ g(c) over answered applicable criteria, 0 to 1. */
-                            coverage: number;
-                            /** @description A category code, or "INCOMPLETE". */
-                            category: string;
-                            categoryLabel: components["schemas"]["MultilingualName"];
-                            /** @description Category from the score alone (computed even when INCOMPLETE); null when nothing is answered. */
-                            baseCategory: string | null;
-                            /** @description The next better category than the one the score reaches; null at the top. */
-                            nextCategory: string | null;
-                            /** @description nextCategory.minScore − score, or 0. */
-                            pointsToNext: number;
-                            dimensions: {
-                                code: string;
-                                /** @description w_d as defined in the grid. */
-                                weight: number;
-                                /** @description w_d / Σ w_d' over dimensions with an applicable criterion (0 when none applies): the dimension part of g(c). */
-                                share: number;
-                                /** @description S_d in [0, 1]; null when no applicable criterion of the dimension is answered. */
-                                score: number | null;
-                                /** @description Number of applicable criteria. */
-                                applicable: number;
-                                /** @description Number of answered applicable criteria. */
-                                answered: number;
-                            }[];
-                            /** @description Failed knock-outs. */
-                            knockouts: {
-                                criterion: string;
-                                cap: string;
-                            }[];
-                            /** @description Applicable knock-out criteria left unanswered (these make it INCOMPLETE). */
-                            missingKnockouts: string[];
-                            /** @description Applicable criteria left unanswered. */
-                            unanswered: string[];
-                            notApplicable: {
-                                criterion: string;
-                                reason: "appliesTo" | "answered";
-                            }[];
-                            /** @description Failed knock-outs first, then answered applicable criteria with s < 1, each group by potentialPoints descending (grid order on ties). */
-                            gaps: {
-                                criterion: string;
-                                dimension: string;
-                                /** @description The criterion score s in [0, 1). */
-                                score: number;
-                                /** @description g(c). */
-                                globalWeight: number;
-                                /** @description 100 × g(c) × (1 − s): points it could still add. */
-                                potentialPoints: number;
-                                /** @description true for a failed knock-out. */
-                                knockout: boolean;
-                                /** @description The cap of a failed knock-out. */
-                                cap?: string;
-                                recommendation: components["schemas"]["MultilingualText"];
-                            }[];
-                        } | null;
-                        score: number | null;
-                        category: string | null;
-                        rescoredFrom: string | null;
-                        submissionId: string | null;
-                        submittedAt: string | null;
-                        /** @description ETag of the draft (`"<version>"`). */
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Assessment"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     rescoreAssessment: {
@@ -6257,7 +3990,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -6282,128 +4015,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        id: string;
-                        /** Format: uuid */
-                        memberId: string;
-                        partnerCode: string;
-                        /** Format: uuid */
-                        gridId: string;
-                        /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                        gridCode: string;
-                        gridVersion: number;
-                        status: "draft" | "submitted";
-                        /** Format: date */
-                        assessedOn: string;
-                        assessor: {
-                            name: string;
-                            organisation?: string;
-                        };
-                        /** @description At most one answer per criterion, in any order. */
-                        answers: {
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            criterion: string;
-                            /** @description boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered. */
-                            value?: unknown;
-                            notApplicable?: boolean;
-                            evidence?: string;
-                            comment?: string;
-                        }[];
-                        result: {
-                            /** @description Unrounded, 0 to 100; 0 when no applicable criterion is answered. */
-                            score: number;
-                            /** @description Σ g(c) over answered applicable criteria, 0 to 1. */
-                            coverage: number;
-                            /** @description A category code, or "INCOMPLETE". */
-                            category: string;
-                            categoryLabel: components["schemas"]["MultilingualName"];
-                            /** @description Category from the score alone (computed even when INCOMPLETE); null when nothing is answered. */
-                            baseCategory: string | null;
-                            /** @description The next better category than the one the score reaches; null at the top. */
-                            nextCategory: string | null;
-                            /** @description nextCategory.minScore − score, or 0. */
-                            pointsToNext: number;
-                            dimensions: {
-                                code: string;
-                                /** @description w_d as defined in the grid. */
-                                weight: number;
-                                /** @description w_d / Σ w_d' over dimensions with an applicable criterion (0 when none applies): the dimension part of g(c). */
-                                share: number;
-                                /** @description S_d in [0, 1]; null when no applicable criterion of the dimension is answered. */
-                                score: number | null;
-                                /** @description Number of applicable criteria. */
-                                applicable: number;
-                                /** @description Number of answered applicable criteria. */
-                                answered: number;
-                            }[];
-                            /** @description Failed knock-outs. */
-                            knockouts: {
-                                criterion: string;
-                                cap: string;
-                            }[];
-                            /** @description Applicable knock-out criteria left unanswered (these make it INCOMPLETE). */
-                            missingKnockouts: string[];
-                            /** @description Applicable criteria left unanswered. */
-                            unanswered: string[];
-                            notApplicable: {
-                                criterion: string;
-                                reason: "appliesTo" | "answered";
-                            }[];
-                            /** @description Failed knock-outs first, then answered applicable criteria with s < 1, each group by potentialPoints descending (grid order on ties). */
-                            gaps: {
-                                criterion: string;
-                                dimension: string;
-                                /** @description The criterion score s in [0, 1). */
-                                score: number;
-                                /** @description g(c). */
-                                globalWeight: number;
-                                /** @description 100 × g(c) × (1 − s): points it could still add. */
-                                potentialPoints: number;
-                                /** @description true for a failed knock-out. */
-                                knockout: boolean;
-                                /** @description The cap of a failed knock-out. */
-                                cap?: string;
-                                recommendation: components["schemas"]["MultilingualText"];
-                            }[];
-                        } | null;
-                        score: number | null;
-                        category: string | null;
-                        rescoredFrom: string | null;
-                        submissionId: string | null;
-                        submittedAt: string | null;
-                        /** @description ETag of the draft (`"<version>"`). */
-                        version: number;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        /** @description Answers of the original left out: their criterion is not in the new version, or their value does not fit it. */
-                        droppedAnswers: {
-                            criterion: string;
-                            reason: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["RescoredAssessment"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getMemberReadiness: {
@@ -6423,51 +4039,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        current: {
-                            /** Format: uuid */
-                            assessmentId: string;
-                            /** Format: date */
-                            assessedOn: string;
-                            category: string;
-                            score: number;
-                        } | null;
-                        /** @description Every submitted assessment, oldest first (assessedOn, then submission). */
-                        history: {
-                            /** Format: uuid */
-                            assessmentId: string;
-                            /** Format: date */
-                            assessedOn: string;
-                            category: string;
-                            score: number;
-                            /** Format: date-time */
-                            submittedAt: string;
-                            /** @description Letters, digits, `_`, `.`, `-`; 1 to 40 characters. */
-                            gridCode: string;
-                            gridVersion: number;
-                            rescoredFrom: string | null;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listEvents: {
@@ -6501,24 +4077,8 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listWebhooks: {
@@ -6548,24 +4108,8 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     createWebhook: {
@@ -6573,7 +4117,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
@@ -6593,24 +4137,8 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getWebhook: {
@@ -6618,7 +4146,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description An `ETag` you hold: 304 while it is current */
-                "if-none-match"?: string;
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 id: string;
@@ -6643,24 +4171,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     deleteWebhook: {
@@ -6681,24 +4193,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     patchWebhook: {
@@ -6728,24 +4224,8 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSubscription"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     rotateWebhookSecret: {
@@ -6753,7 +4233,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -6771,24 +4251,8 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     listWebhookDeliveries: {
@@ -6820,24 +4284,8 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     retryWebhookDelivery: {
@@ -6845,7 +4293,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 id: string;
@@ -6864,24 +4312,8 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     getGridXlsForm: {
@@ -6907,24 +4339,8 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
     importAssessments: {
@@ -6932,31 +4348,14 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
-                "idempotency-key"?: string;
+                "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * Format: uuid
-                     * @description The published grid whose XLSForm collected the submissions.
-                     */
-                    gridId: string;
-                    /** @description `kobo`: records of KoboToolbox API v2 (`results` of `/api/v2/assets/{uid}/data/`); `odk`: records of ODK Central OData (`value` of `…/forms/{id}.svc/Submissions`). */
-                    format: "kobo" | "odk";
-                    /** @description Up to 1000 submission records, as the tool returns them. */
-                    submissions: {
-                        [key: string]: unknown;
-                    }[];
-                    /**
-                     * @description Check and classify, write nothing.
-                     * @default false
-                     */
-                    dryRun?: boolean;
-                };
+                "application/json": components["schemas"]["SubmissionsImport"];
             };
         };
         responses: {
@@ -6987,24 +4386,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ImportProblem"];
                 };
             };
-            /** @description The request was refused; see `detail` and `errors`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The service or its database is unavailable. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            "4XX": components["responses"]["Refused"];
+            "5XX": components["responses"]["Unavailable"];
         };
     };
 }

@@ -9,15 +9,29 @@ import { withPlainText } from './text.js';
 const registry: TSchema[] = [];
 const names = new Set<string>();
 
-/** Names a schema: it becomes `#/components/schemas/<name>` of the contract. */
-export function component<T extends TSchema>(name: string, schema: T): T {
+function register<T extends TSchema>(name: string, schema: T): T {
   if (names.has(name)) throw new Error(`Schema component ${name} is defined twice`);
   names.add(name);
-  // Free text refuses control characters here too, for the validators and the contract.
-  Object.assign(schema, withPlainText(schema));
   Object.assign(schema, { $id: name });
   registry.push(schema);
   return schema;
+}
+
+/**
+ * Names a schema a request may carry: it becomes `#/components/schemas/<name>` of the contract.
+ * Free text refuses control characters here too, for the validators and the contract.
+ */
+export function component<T extends TSchema>(name: string, schema: T): T {
+  Object.assign(schema, withPlainText(schema));
+  return register(name, schema);
+}
+
+/**
+ * Names a schema only answers carry (an entity as read). It stays as written: the plain-text
+ * rule is a request rule, and an answer must serialise whatever text was stored.
+ */
+export function responseComponent<T extends TSchema>(name: string, schema: T): T {
+  return register(name, schema);
 }
 
 /**

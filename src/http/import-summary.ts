@@ -1,16 +1,16 @@
 import { type Static, Type } from 'typebox';
-import { component, ref } from './components.js';
+import { ref, responseComponent } from './components.js';
 import { HttpProblem } from './problem.js';
 
 /** What became of one row of a bulk import (members, KPI values). */
-export const ImportStatusSchema = component(
+export const ImportStatusSchema = responseComponent(
   'ImportStatus',
   Type.Enum(['created', 'updated', 'unchanged', 'failed']),
 );
 export type ImportStatus = Static<typeof ImportStatusSchema>;
 
 /** Who wrote a resource's current version: the kind of credential and its role. */
-export const LastChangedBySchema = component(
+export const LastChangedBySchema = responseComponent(
   'LastChangedBy',
   Type.Object({
     kind: Type.String({ description: '`key` (an API key) or `person`' }),
@@ -67,13 +67,16 @@ const summaryProperties = {
 };
 
 /** The answer of every bulk import: counts by outcome, then one result per row, in order. */
-export const ImportSummarySchema = component('ImportSummary', Type.Object(summaryProperties));
+export const ImportSummarySchema = responseComponent(
+  'ImportSummary',
+  Type.Object(summaryProperties),
+);
 
 /**
  * The summary as a problem document, answered when no row was applied. Every member is
  * optional so that the route's other 409/422 problems (idempotency) serialise with it too.
  */
-const ImportProblemSchema = component(
+const ImportProblemSchema = responseComponent(
   'ImportProblem',
   Type.Object(
     {

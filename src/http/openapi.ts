@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { components, ref } from './components.js';
+import { shareRepeatedParts } from './openapi-shared.js';
 import { ProblemSchema } from './problem.js';
 import { withPlainText } from './text.js';
 
@@ -113,6 +114,11 @@ export async function registerOpenApi(app: FastifyInstance) {
       ],
     },
     transform: documentRequests,
+    // This app writes OpenAPI only (never Swagger 2), so the document is always `openapiObject`.
+    transformObject: (document) =>
+      shareRepeatedParts(
+        'openapiObject' in document ? document.openapiObject : document.swaggerObject,
+      ),
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,

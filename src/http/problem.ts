@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { component } from './components.js';
+import { responseComponent } from './components.js';
 
 /** One invalid input: a JSON pointer into the body, or a query/path/header parameter name. */
 export interface FieldError {
@@ -100,7 +100,7 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem) {
 }
 
 /** The problem document as a response schema, shared by every route's error responses. */
-export const ProblemSchema = component(
+export const ProblemSchema = responseComponent(
   'Problem',
   Type.Object(
     {

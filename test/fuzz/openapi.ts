@@ -34,9 +34,9 @@ interface RawOperation {
 export function loadOperations(): Operation[] {
   const text = readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8');
   const raw = YAML.parse(text, { maxAliasCount: -1 }) as {
-    components: { schemas: Record<string, JsonSchema> };
+    components: Components;
   };
-  const doc = inlineComponents(raw, raw.components.schemas) as {
+  const doc = inlineComponents(raw, raw.components) as {
     paths: Record<string, Partial<Record<(typeof METHODS)[number], RawOperation>>>;
   };
   const operations: Operation[] = [];
@@ -57,20 +57,25 @@ export function loadOperations(): Operation[] {
   return operations;
 }
 
-const COMPONENT = '#/components/schemas/';
+type Components = Record<string, Record<string, JsonSchema>>;
+const COMPONENT = /^#\/components\/([^/]+)\/([^/]+)$/;
 
-/** The document with each `$ref` to a named schema replaced by that schema (none is recursive). */
-function inlineComponents(node: unknown, schemas: Record<string, JsonSchema>): unknown {
-  if (Array.isArray(node)) return node.map((item) => inlineComponents(item, schemas));
+/**
+ * The document with each `$ref` to a component (schema, parameter, response) replaced by that
+ * component (none is recursive).
+ */
+function inlineComponents(node: unknown, components: Components): unknown {
+  if (Array.isArray(node)) return node.map((item) => inlineComponents(item, components));
   if (typeof node !== 'object' || node === null) return node;
   const { $ref, ...rest } = node as JsonSchema;
-  if (typeof $ref === 'string' && $ref.startsWith(COMPONENT)) {
-    const target = schemas[$ref.slice(COMPONENT.length)];
+  const [, kind, name] = (typeof $ref === 'string' && COMPONENT.exec($ref)) || [];
+  if (kind !== undefined && name !== undefined) {
+    const target = components[kind]?.[name];
     if (!target) throw new Error(`openapi.yaml: unknown ${$ref}`);
-    return inlineComponents({ ...target, ...rest }, schemas);
+    return inlineComponents({ ...target, ...rest }, components);
   }
   return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [key, inlineComponents(value, schemas)]),
+    Object.entries(node).map(([key, value]) => [key, inlineComponents(value, components)]),
   );
 }
 

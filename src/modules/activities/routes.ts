@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { partnerScope } from '../../http/auth.js';
+import { ref } from '../../http/components.js';
 import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
 import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
 import { createActivity, getActivity, patchActivity, toActivity } from './commands.js';
@@ -41,8 +42,8 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '(another → 403) and may list its own members only. A participant the key cannot ' +
           'see → 400 pointing at `/participants/{i}/memberId`. An activity starting in a ' +
           'period locked for its partner or a participant’s partner → 409 `period-locked`.',
-        body: NewActivitySchema,
-        response: { 201: ActivitySchema },
+        body: ref(NewActivitySchema),
+        response: { 201: ref(ActivitySchema) },
       },
     },
     async (request, reply) => {
@@ -66,7 +67,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "A partner key lists its own partner's activities only. `from`/`to` select by start.",
         querystring: ActivityListQuery,
-        response: { 200: PageSchema(ActivitySchema) },
+        response: { 200: PageSchema(ref(ActivitySchema)) },
       },
     },
     async (request) => {
@@ -95,7 +96,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Get one activity',
         params: ActivityParams,
-        response: { 200: ActivitySchema },
+        response: { 200: ref(ActivitySchema) },
       },
     },
     async (request, reply) => {
@@ -119,8 +120,8 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '`partnerCode` cannot change.',
         params: ActivityParams,
         headers: IfMatchHeaders,
-        body: ActivityPatchSchema,
-        response: { 200: ActivitySchema },
+        body: ref(ActivityPatchSchema),
+        response: { 200: ref(ActivitySchema) },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ref } from '../../http/components.js';
 import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
 import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
@@ -40,8 +41,8 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Record an assessment of a member (draft, or submitted at once)',
         description:
           'The member must be visible to the key (another partner’s → 404) and active (409 `member-not-active`); the grid must be published (a draft or retired grid → 409 `grid-status`). The answers are checked against the grid and every problem is listed in one 400 (pointers `/answers/{i}/…`): unknown criteria, duplicates, wrong types, out-of-range values, `notApplicable` where the criterion does not allow it. An answer without `value` is unanswered. With `submit: true` it is scored and frozen at once (as `POST …/submit`).',
-        body: NewAssessmentSchema,
-        response: { 201: AssessmentSchema },
+        body: ref(NewAssessmentSchema),
+        response: { 201: ref(AssessmentSchema) },
       },
     },
     async (request, reply) => {
@@ -63,7 +64,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List assessments',
         description: 'A partner key sees its own members’ assessments only. Ordered by creation.',
         querystring: AssessmentListQuery,
-        response: { 200: PageSchema(AssessmentSchema) },
+        response: { 200: PageSchema(ref(AssessmentSchema)) },
       },
     },
     async (request) => {
@@ -83,7 +84,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Get one assessment',
         params: AssessmentParams,
-        response: { 200: AssessmentSchema },
+        response: { 200: ref(AssessmentSchema) },
       },
     },
     async (request, reply) => {
@@ -105,8 +106,8 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Body: `application/merge-patch+json` (or `application/json`). `If-Match` is required: missing → 428, stale → 412. A submitted assessment never changes → 409.',
         params: AssessmentParams,
         headers: IfMatchHeaders,
-        body: AssessmentPatchSchema,
-        response: { 200: AssessmentSchema },
+        body: ref(AssessmentPatchSchema),
+        response: { 200: ref(AssessmentSchema) },
       },
     },
     async (request, reply) => {
@@ -132,7 +133,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Scores the answers on the grid (scoring.md) for the member as it is now (type, products’ HS codes) and freezes `result`. A submission with too little coverage or an unanswered knock-out is accepted: its category is `INCOMPLETE`, a result like any other. A second submit → 409; of concurrent submits exactly one succeeds. The member’s readiness becomes the latest submitted assessment by `assessedOn` (ties: the later submission), so submitting an older assessment late does not replace a newer current one.',
         params: AssessmentParams,
-        response: { 200: AssessmentSchema },
+        response: { 200: ref(AssessmentSchema) },
       },
     },
     async (request, reply) => {
@@ -156,7 +157,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Creates a new submitted assessment (`rescoredFrom` = this one) with the same member, assessor and `assessedOn`, scored on `gridId`: another published version of the same grid code (another code, or the same version → 400; a draft or retired version → 409). Answers whose criterion is not in that version, or whose value does not fit it, are dropped and listed in `droppedAnswers`. The original and its result never change. The new assessment is submitted later with the same `assessedOn`, so it becomes the member’s current readiness when the original was.',
         params: AssessmentParams,
         body: RescoreBodySchema,
-        response: { 201: RescoredSchema },
+        response: { 201: ref(RescoredSchema) },
       },
     },
     async (request, reply) => {
@@ -181,7 +182,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           '`current` is the latest submitted assessment by `assessedOn` (ties: the later submission), whatever its category, `INCOMPLETE` included; null before any submission. `history` lists every submitted assessment, oldest first.',
         params: MemberParams,
-        response: { 200: ReadinessSchema },
+        response: { 200: ref(ReadinessSchema) },
       },
     },
     async (request) => {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ref } from '../../http/components.js';
 import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { badRequest } from '../../http/problem.js';
 import { listAuditEvents, withActor } from './repository.js';
@@ -20,7 +21,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'older events, so paging never skips or repeats one while new events arrive. ' +
           '`from` is inclusive, `to` exclusive.',
         querystring: AuditQuerySchema,
-        response: { 200: PageSchema(AuditEventSchema) },
+        response: { 200: PageSchema(ref(AuditEventSchema)) },
       },
     },
     async (request) => {

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { responseComponent } from '../../http/components.js';
 import { PageQuery } from '../../http/pagination.js';
 import { ActorSchema } from '../../http/principal.js';
 
@@ -39,25 +40,31 @@ export const AuditQuerySchema = Type.Object(
 );
 export type AuditQuery = Static<typeof AuditQuerySchema>;
 
-export const AuditEventSchema = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  occurredAt: Type.String({ format: 'date-time' }),
-  actor: Type.Union([ActorSchema, Type.Null()]),
-  actorKeyId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
-    description: 'The API key that made the write, null for a person (see `actor`)',
-  }),
-  partnerCode: Type.Union([Type.String(), Type.Null()]),
-  entity: Type.String(),
-  entityId: Type.String(),
-  action: Type.String(),
-  changes: Type.Union(
-    [
-      Type.Record(
-        Type.String(),
-        Type.Object({ from: Type.Optional(Type.Unknown()), to: Type.Optional(Type.Unknown()) }),
+export const AuditEventSchema = responseComponent(
+  'AuditEvent',
+  Type.Object(
+    {
+      id: Type.String({ format: 'uuid' }),
+      occurredAt: Type.String({ format: 'date-time' }),
+      actor: Type.Union([ActorSchema, Type.Null()]),
+      actorKeyId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+        description: 'The API key that made the write, null for a person (see `actor`)',
+      }),
+      partnerCode: Type.Union([Type.String(), Type.Null()]),
+      entity: Type.String(),
+      entityId: Type.String(),
+      action: Type.String(),
+      changes: Type.Union(
+        [
+          Type.Record(
+            Type.String(),
+            Type.Object({ from: Type.Optional(Type.Unknown()), to: Type.Optional(Type.Unknown()) }),
+          ),
+          Type.Null(),
+        ],
+        { description: 'Changed fields with their values before (`from`) and after (`to`)' },
       ),
-      Type.Null(),
-    ],
-    { description: 'Changed fields with their values before (`from`) and after (`to`)' },
+    },
+    { title: 'Who changed what, when' },
   ),
-});
+);

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { component, ref } from '../../http/components.js';
+import { component, ref, responseComponent } from '../../http/components.js';
 import { Nullable } from '../../http/nullable.js';
 import { ActorSchema } from '../../http/principal.js';
 import { EVENT_TYPES } from './types.js';
@@ -13,7 +13,7 @@ export const EventTypeSchema = component(
 );
 export const EventTypeRef = ref(EventTypeSchema);
 
-export const EventSchema = component(
+export const EventSchema = responseComponent(
   'Event',
   Type.Object({
     id: Type.String({ format: 'uuid', description: 'Also the `webhook-id` of its deliveries' }),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { ref } from '../../http/components.js';
 import { ImportResponses } from '../../http/import-summary.js';
 import { chosenLanguage, LangQuery } from '../../http/language.js';
 import { loadGrid } from '../grids/repository.js';
@@ -74,7 +75,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['field collection'],
         summary: 'Import Kobo or ODK Central submissions as scored assessments',
         description: IMPORT_DESCRIPTION,
-        body: SubmissionsImportSchema,
+        body: ref(SubmissionsImportSchema),
         response: ImportResponses,
       },
     },

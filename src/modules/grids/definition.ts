@@ -11,6 +11,7 @@
  *   `description` documents the range so the OpenAPI document still shows it.
  */
 import { type Static, Type } from 'typebox';
+import { component, ref } from '../../http/components.js';
 import { MultilingualName, MultilingualText } from '../../http/multilingual.js';
 import { BoundedNumber } from '../../http/numbers.js';
 import { MEMBER_TYPES, MemberTypeRef } from '../members/member-type.js';
@@ -104,101 +105,125 @@ export const ChoiceAnswerSchema = Type.Object(
 );
 
 /** Discriminated by `type` (plain anyOf: Fastify's Ajv has no `discriminator` keyword on). */
-export const AnswerTypeSchema = Type.Union([
-  BooleanAnswerSchema,
-  ScaleAnswerSchema,
-  NumberAnswerSchema,
-  ChoiceAnswerSchema,
-]);
+export const AnswerTypeSchema = component(
+  'AnswerType',
+  Type.Union([BooleanAnswerSchema, ScaleAnswerSchema, NumberAnswerSchema, ChoiceAnswerSchema], {
+    title: 'How a criterion is answered and scored',
+  }),
+);
 export type AnswerType = Static<typeof AnswerTypeSchema>;
 
-export const KnockoutSchema = Type.Object(
-  {
-    cap: Type.String({ description: 'Code of an existing category: the best one reachable.' }),
-    minScore: Type.Optional(
-      BoundedNumber({
-        description: 'Fails when the criterion score is below it; in (0, 1], default 1.',
-      }),
-    ),
-  },
-  { additionalProperties: false },
+export const KnockoutSchema = component(
+  'Knockout',
+  Type.Object(
+    {
+      cap: Type.String({ description: 'Code of an existing category: the best one reachable.' }),
+      minScore: Type.Optional(
+        BoundedNumber({
+          description: 'Fails when the criterion score is below it; in (0, 1], default 1.',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
 );
 export type Knockout = Static<typeof KnockoutSchema>;
 
-export const AppliesToSchema = Type.Object(
-  {
-    memberTypes: Type.Optional(
-      Type.Array(MemberTypeRef, { minItems: 1, maxItems: MEMBER_TYPES.length }),
-    ),
-    hsChapters: Type.Optional(
-      Type.Array(Type.String({ pattern: '^[0-9]{2}([0-9]{2}){0,2}$' }), {
-        minItems: 1,
-        maxItems: GRID_LIMITS.hsChapters,
-        description:
-          'Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910".',
-      }),
-    ),
-  },
-  { additionalProperties: false },
+export const AppliesToSchema = component(
+  'AppliesTo',
+  Type.Object(
+    {
+      memberTypes: Type.Optional(
+        Type.Array(MemberTypeRef, { minItems: 1, maxItems: MEMBER_TYPES.length }),
+      ),
+      hsChapters: Type.Optional(
+        Type.Array(Type.String({ pattern: '^[0-9]{2}([0-9]{2}){0,2}$' }), {
+          minItems: 1,
+          maxItems: GRID_LIMITS.hsChapters,
+          description:
+            'Prefixes (2, 4 or 6 digits) of the 6-digit HS codes of the member’s products, e.g. "03" or "0910".',
+        }),
+      ),
+    },
+    { additionalProperties: false, description: 'Which members the criterion applies to.' },
+  ),
 );
 export type AppliesTo = Static<typeof AppliesToSchema>;
 
-export const CriterionSchema = Type.Object(
-  {
-    code: CodeSchema,
-    title: TitleSchema,
-    weight: BoundedNumber({ description: 'Relative weight within the dimension; > 0.' }),
-    answer: AnswerTypeSchema,
-    knockout: Type.Optional(KnockoutSchema),
-    notApplicableAllowed: Type.Optional(Type.Boolean({ default: false })),
-    appliesTo: Type.Optional(AppliesToSchema),
-    recommendation: TextSchema,
-    help: Type.Optional(TextSchema),
-  },
-  { additionalProperties: false },
+export const CriterionSchema = component(
+  'Criterion',
+  Type.Object(
+    {
+      code: CodeSchema,
+      title: TitleSchema,
+      weight: BoundedNumber({ description: 'Relative weight within the dimension; > 0.' }),
+      answer: ref(AnswerTypeSchema),
+      knockout: Type.Optional(ref(KnockoutSchema)),
+      notApplicableAllowed: Type.Optional(Type.Boolean({ default: false })),
+      appliesTo: Type.Optional(ref(AppliesToSchema)),
+      recommendation: TextSchema,
+      help: Type.Optional(TextSchema),
+    },
+    { additionalProperties: false, title: 'A question of a grid, scored 0 to 1' },
+  ),
 );
 export type Criterion = Static<typeof CriterionSchema>;
 
-export const DimensionSchema = Type.Object(
-  {
-    code: CodeSchema,
-    title: TitleSchema,
-    weight: BoundedNumber({ description: 'Relative weight of the dimension; > 0.' }),
-    criteria: Type.Array(CriterionSchema, {
-      minItems: 1,
-      maxItems: GRID_LIMITS.criteriaPerDimension,
-    }),
-  },
-  { additionalProperties: false },
+export const DimensionSchema = component(
+  'Dimension',
+  Type.Object(
+    {
+      code: CodeSchema,
+      title: TitleSchema,
+      weight: BoundedNumber({ description: 'Relative weight of the dimension; > 0.' }),
+      criteria: Type.Array(ref(CriterionSchema), {
+        minItems: 1,
+        maxItems: GRID_LIMITS.criteriaPerDimension,
+      }),
+    },
+    { additionalProperties: false, title: 'A group of criteria of a grid' },
+  ),
 );
 export type Dimension = Static<typeof DimensionSchema>;
 
-export const CategorySchema = Type.Object(
-  {
-    code: CodeSchema,
-    label: TitleSchema,
-    minScore: BoundedNumber({ description: 'Lowest score (0 to 100) of the category.' }),
-  },
-  { additionalProperties: false },
+export const CategorySchema = component(
+  'Category',
+  Type.Object(
+    {
+      code: CodeSchema,
+      label: TitleSchema,
+      minScore: BoundedNumber({ description: 'Lowest score (0 to 100) of the category.' }),
+    },
+    { additionalProperties: false, title: 'A readiness category of a grid' },
+  ),
 );
 export type Category = Static<typeof CategorySchema>;
 
-export const GridDefinitionSchema = Type.Object(
-  {
-    code: CodeSchema,
-    title: TitleSchema,
-    description: Type.Optional(TextSchema),
-    minCoverage: Type.Optional(
-      BoundedNumber({ default: 0.8, description: 'Between 0 and 1; default 0.8.' }),
-    ),
-    categories: Type.Array(CategorySchema, {
-      minItems: 1,
-      maxItems: GRID_LIMITS.categories,
-      description: 'Best first, strictly decreasing minScore, the last at 0.',
-    }),
-    dimensions: Type.Array(DimensionSchema, { minItems: 1, maxItems: GRID_LIMITS.dimensions }),
-  },
-  { additionalProperties: false },
+/** The fields of a definition; the grid as answered has them too (schemas.ts). */
+export const gridDefinitionFields = {
+  code: CodeSchema,
+  title: TitleSchema,
+  description: Type.Optional(TextSchema),
+  minCoverage: Type.Optional(
+    BoundedNumber({ default: 0.8, description: 'Between 0 and 1; default 0.8.' }),
+  ),
+  categories: Type.Array(ref(CategorySchema), {
+    minItems: 1,
+    maxItems: GRID_LIMITS.categories,
+    description: 'Best first, strictly decreasing minScore, the last at 0.',
+  }),
+  dimensions: Type.Array(ref(DimensionSchema), {
+    minItems: 1,
+    maxItems: GRID_LIMITS.dimensions,
+  }),
+};
+
+export const GridDefinitionSchema = component(
+  'GridDefinition',
+  Type.Object(gridDefinitionFields, {
+    additionalProperties: false,
+    title: 'What a grid author writes: the body of POST /v1/grids and PUT /v1/grids/{id}',
+  }),
 );
 export type GridDefinition = Static<typeof GridDefinitionSchema>;
 

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { GridStatus } from '../../db/tables/grids.js';
+import { ref } from '../../http/components.js';
 import { expectedVersion, IfMatchHeaders, setVersionTag, staleVersion } from '../../http/etag.js';
 import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, conflict, type FieldError } from '../../http/problem.js';
@@ -27,6 +28,8 @@ import { AssessmentResultSchema, scoreAssessment, validateAnswers } from './scor
 type Db = Kysely<Database>;
 
 const READERS = ['admin', 'partner', 'reporting'] as const;
+const Grid = ref(GridSchema);
+const GridDefinitionBody = ref(GridDefinitionSchema);
 const tags = ['grids'];
 
 function assertValidDefinition(definition: GridDefinition, extra: FieldError[] = []) {
@@ -70,7 +73,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List grid versions',
         description: 'Ordered by code, then version.',
         querystring: GridListQuery,
-        response: { 200: PageSchema(GridSchema) },
+        response: { 200: PageSchema(Grid) },
       },
     },
     async (request) => {
@@ -92,7 +95,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Get one grid version',
         params: GridParams,
-        response: { 200: GridSchema },
+        response: { 200: Grid },
       },
     },
     async (request, reply) => {
@@ -112,8 +115,8 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create a grid (version 1, draft)',
         description:
           'The whole definition is checked at once: every problem is listed in one 400. A code that exists already → 409 (a new version comes from `POST /v1/grids/{id}/versions`).',
-        body: GridDefinitionSchema,
-        response: { 201: GridSchema },
+        body: GridDefinitionBody,
+        response: { 201: Grid },
       },
     },
     async (request, reply) => {
@@ -152,8 +155,8 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The body is the whole definition. Only a draft changes: a published or retired grid → 409. `If-Match` takes the grid’s ETag (its `revision`): missing → 428, stale → 412. The code cannot change.',
         params: GridParams,
         headers: IfMatchHeaders,
-        body: GridDefinitionSchema,
-        response: { 200: GridSchema },
+        body: GridDefinitionBody,
+        response: { 200: Grid },
       },
     },
     async (request, reply) => {
@@ -200,7 +203,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tags,
           params: GridParams,
           headers: IfMatchHeaders,
-          response: { 200: GridSchema },
+          response: { 200: Grid },
         },
       },
       async (request, reply) => {
@@ -258,7 +261,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The new draft has the same code and definition and the version after the highest version of the code. A code has at most one draft at a time: when one exists → 409 naming it (`existingGridId`).',
         params: GridParams,
-        response: { 201: GridSchema },
+        response: { 201: Grid },
       },
     },
     async (request, reply) => {
@@ -295,7 +298,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Any grid status (a draft can be tried before publishing). Without `memberType` every criterion applies; with it, `appliesTo` is evaluated for a member of that type with the products `hsCodes`. Answers are checked as for an assessment: each problem is listed in one 400 (pointers `/answers/{i}/…`).',
         params: GridParams,
         body: EvaluateBodySchema,
-        response: { 200: AssessmentResultSchema },
+        response: { 200: ref(AssessmentResultSchema) },
       },
     },
     async (request) => {

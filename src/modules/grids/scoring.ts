@@ -20,6 +20,7 @@
  *   because of binary floating point (e.g. 0.1 + 0.7 = 0.7999999999999999).
  */
 import { type Static, Type } from 'typebox';
+import { component, ref, responseComponent } from '../../http/components.js';
 import { MULTILINE } from '../../http/text.js';
 import {
   type AnswerType,
@@ -42,20 +43,23 @@ const atLeast = (x: number, threshold: number) => x >= threshold - EPSILON;
 // ---------------------------------------------------------------------------------------------
 // Answers
 
-export const AnswerSchema = Type.Object(
-  {
-    criterion: CodeSchema,
-    value: Type.Optional(
-      Type.Unknown({
-        description:
-          'boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered.',
-      }),
-    ),
-    notApplicable: Type.Optional(Type.Boolean()),
-    evidence: Type.Optional(Type.String({ maxLength: 2000 })),
-    comment: Type.Optional(Type.String({ maxLength: 2000, [MULTILINE]: true })),
-  },
-  { additionalProperties: false },
+export const AnswerSchema = component(
+  'Answer',
+  Type.Object(
+    {
+      criterion: CodeSchema,
+      value: Type.Optional(
+        Type.Unknown({
+          description:
+            'boolean: true/false; scale: integer level 0..maxLevel; number: finite number; choice: an option code. Omit (or null) while unanswered.',
+        }),
+      ),
+      notApplicable: Type.Optional(Type.Boolean()),
+      evidence: Type.Optional(Type.String({ maxLength: 2000 })),
+      comment: Type.Optional(Type.String({ maxLength: 2000, [MULTILINE]: true })),
+    },
+    { additionalProperties: false, title: 'The answer to one criterion' },
+  ),
 );
 export type Answer = Static<typeof AnswerSchema>;
 
@@ -350,82 +354,94 @@ function worse(categories: readonly Category[], a: string, b: string): string {
 // ---------------------------------------------------------------------------------------------
 // Result
 
-export const DimensionResultSchema = Type.Object(
-  {
-    code: Type.String(),
-    weight: Type.Number({ description: 'w_d as defined in the grid.' }),
-    share: Type.Number({
-      description:
-        "w_d / Σ w_d' over dimensions with an applicable criterion (0 when none applies): the dimension part of g(c).",
-    }),
-    score: Type.Union([Type.Number(), Type.Null()], {
-      description: 'S_d in [0, 1]; null when no applicable criterion of the dimension is answered.',
-    }),
-    applicable: Type.Integer({ description: 'Number of applicable criteria.' }),
-    answered: Type.Integer({ description: 'Number of answered applicable criteria.' }),
-  },
-  { additionalProperties: false },
+export const DimensionResultSchema = responseComponent(
+  'DimensionResult',
+  Type.Object(
+    {
+      code: Type.String(),
+      weight: Type.Number({ description: 'w_d as defined in the grid.' }),
+      share: Type.Number({
+        description:
+          "w_d / Σ w_d' over dimensions with an applicable criterion (0 when none applies): the dimension part of g(c).",
+      }),
+      score: Type.Union([Type.Number(), Type.Null()], {
+        description:
+          'S_d in [0, 1]; null when no applicable criterion of the dimension is answered.',
+      }),
+      applicable: Type.Integer({ description: 'Number of applicable criteria.' }),
+      answered: Type.Integer({ description: 'Number of answered applicable criteria.' }),
+    },
+    { additionalProperties: false, title: 'The score of one dimension' },
+  ),
 );
 
-export const GapSchema = Type.Object(
-  {
-    criterion: Type.String(),
-    dimension: Type.String(),
-    score: Type.Number({ description: 'The criterion score s in [0, 1).' }),
-    globalWeight: Type.Number({ description: 'g(c).' }),
-    potentialPoints: Type.Number({
-      description: '100 × g(c) × (1 − s): points it could still add.',
-    }),
-    knockout: Type.Boolean({ description: 'true for a failed knock-out.' }),
-    cap: Type.Optional(Type.String({ description: 'The cap of a failed knock-out.' })),
-    recommendation: TextSchema,
-  },
-  { additionalProperties: false },
+export const GapSchema = responseComponent(
+  'Gap',
+  Type.Object(
+    {
+      criterion: Type.String(),
+      dimension: Type.String(),
+      score: Type.Number({ description: 'The criterion score s in [0, 1).' }),
+      globalWeight: Type.Number({ description: 'g(c).' }),
+      potentialPoints: Type.Number({
+        description: '100 × g(c) × (1 − s): points it could still add.',
+      }),
+      knockout: Type.Boolean({ description: 'true for a failed knock-out.' }),
+      cap: Type.Optional(Type.String({ description: 'The cap of a failed knock-out.' })),
+      recommendation: TextSchema,
+    },
+    { additionalProperties: false, title: 'A criterion worth working on, with its recommendation' },
+  ),
 );
 
-export const AssessmentResultSchema = Type.Object(
-  {
-    score: Type.Number({
-      description: 'Unrounded, 0 to 100; 0 when no applicable criterion is answered.',
-    }),
-    coverage: Type.Number({ description: 'Σ g(c) over answered applicable criteria, 0 to 1.' }),
-    category: Type.String({ description: `A category code, or "${INCOMPLETE}".` }),
-    categoryLabel: TitleSchema,
-    baseCategory: Type.Union([Type.String(), Type.Null()], {
-      description:
-        'Category from the score alone (computed even when INCOMPLETE); null when nothing is answered.',
-    }),
-    nextCategory: Type.Union([Type.String(), Type.Null()], {
-      description: 'The next better category than the one the score reaches; null at the top.',
-    }),
-    pointsToNext: Type.Number({ description: 'nextCategory.minScore − score, or 0.' }),
-    dimensions: Type.Array(DimensionResultSchema),
-    knockouts: Type.Array(
-      Type.Object(
-        { criterion: Type.String(), cap: Type.String() },
-        { additionalProperties: false },
+export const AssessmentResultSchema = responseComponent(
+  'AssessmentResult',
+  Type.Object(
+    {
+      score: Type.Number({
+        description: 'Unrounded, 0 to 100; 0 when no applicable criterion is answered.',
+      }),
+      coverage: Type.Number({ description: 'Σ g(c) over answered applicable criteria, 0 to 1.' }),
+      category: Type.String({ description: `A category code, or "${INCOMPLETE}".` }),
+      categoryLabel: TitleSchema,
+      baseCategory: Type.Union([Type.String(), Type.Null()], {
+        description:
+          'Category from the score alone (computed even when INCOMPLETE); null when nothing is answered.',
+      }),
+      nextCategory: Type.Union([Type.String(), Type.Null()], {
+        description: 'The next better category than the one the score reaches; null at the top.',
+      }),
+      pointsToNext: Type.Number({ description: 'nextCategory.minScore − score, or 0.' }),
+      dimensions: Type.Array(ref(DimensionResultSchema)),
+      knockouts: Type.Array(
+        Type.Object(
+          { criterion: Type.String(), cap: Type.String() },
+          { additionalProperties: false },
+        ),
+        { description: 'Failed knock-outs.' },
       ),
-      { description: 'Failed knock-outs.' },
-    ),
-    missingKnockouts: Type.Array(Type.String(), {
-      description: 'Applicable knock-out criteria left unanswered (these make it INCOMPLETE).',
-    }),
-    unanswered: Type.Array(Type.String(), { description: 'Applicable criteria left unanswered.' }),
-    notApplicable: Type.Array(
-      Type.Object(
-        {
-          criterion: Type.String(),
-          reason: Type.Union([Type.Literal('appliesTo'), Type.Literal('answered')]),
-        },
-        { additionalProperties: false },
+      missingKnockouts: Type.Array(Type.String(), {
+        description: 'Applicable knock-out criteria left unanswered (these make it INCOMPLETE).',
+      }),
+      unanswered: Type.Array(Type.String(), {
+        description: 'Applicable criteria left unanswered.',
+      }),
+      notApplicable: Type.Array(
+        Type.Object(
+          {
+            criterion: Type.String(),
+            reason: Type.Union([Type.Literal('appliesTo'), Type.Literal('answered')]),
+          },
+          { additionalProperties: false },
+        ),
       ),
-    ),
-    gaps: Type.Array(GapSchema, {
-      description:
-        'Failed knock-outs first, then answered applicable criteria with s < 1, each group by potentialPoints descending (grid order on ties).',
-    }),
-  },
-  { additionalProperties: false },
+      gaps: Type.Array(ref(GapSchema), {
+        description:
+          'Failed knock-outs first, then answered applicable criteria with s < 1, each group by potentialPoints descending (grid order on ties).',
+      }),
+    },
+    { additionalProperties: false, title: 'The score and category of answers on a grid' },
+  ),
 );
 export type AssessmentResult = Static<typeof AssessmentResultSchema>;
 export type Gap = Static<typeof GapSchema>;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { partnerScope } from '../../http/auth.js';
+import { ref } from '../../http/components.js';
 import { expectedVersion, IfMatchHeaders, setVersionTag, staleVersion } from '../../http/etag.js';
 import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, conflict, HttpProblem, notFound } from '../../http/problem.js';
@@ -33,7 +34,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { ...PageQuery, ...KpiListQuery.properties },
           { additionalProperties: false },
         ),
-        response: { 200: PageSchema(KpiSchema) },
+        response: { 200: PageSchema(ref(KpiSchema)) },
       },
     },
     async (request) => {
@@ -53,7 +54,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['kpis'],
         summary: 'Get one KPI definition',
         params: KpiParams,
-        response: { 200: KpiSchema },
+        response: { 200: ref(KpiSchema) },
       },
     },
     async (request, reply) => {
@@ -75,8 +76,8 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Define a new (reported) KPI',
         description:
           'New KPIs are reported by partners: `source: computed` is refused (400), computed KPIs being the ones built into the service. 409 when the code exists.',
-        body: NewKpiSchema,
-        response: { 201: KpiSchema },
+        body: ref(NewKpiSchema),
+        response: { 201: ref(KpiSchema) },
       },
     },
     async (request, reply) => {
@@ -111,8 +112,8 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The body is the whole definition (absent optional fields are cleared). On a built-in computed KPI, `source`, `measure`, `cumulation` and `dimensions` are fixed: changing one is a 409 `computed-kpi-fixed` listing each, because the service computes that KPI from its records. `measure` cannot change once values were reported (409).',
         params: KpiParams,
         headers: IfMatchHeaders,
-        body: KpiUpdateSchema,
-        response: { 200: KpiSchema },
+        body: ref(KpiUpdateSchema),
+        response: { 200: ref(KpiSchema) },
       },
     },
     async (request, reply) => {
@@ -183,7 +184,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The whole set in one answer (never paged), with its version as ETag. A partner key sees the totals, the breakdowns without a partner and its own partner’s targets. The end-of-programme target is `endTarget` of the definition.',
         params: KpiParams,
-        response: { 200: TargetSetSchema },
+        response: { 200: ref(TargetSetSchema) },
       },
     },
     async (request, reply) => {
@@ -208,7 +209,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: KpiParams,
         headers: IfMatchHeaders,
         body: TargetsBodySchema,
-        response: { 200: TargetSetSchema },
+        response: { 200: ref(TargetSetSchema) },
       },
     },
     async (request, reply) => {

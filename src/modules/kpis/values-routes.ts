@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { partnerScope } from '../../http/auth.js';
+import { ref } from '../../http/components.js';
 import { ImportResponses } from '../../http/import-summary.js';
 import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
@@ -59,7 +60,7 @@ export const kpiValueRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           '`period` gives the values whose period lies within it (`2025` also gives `2025Q1` and `2025-03`). A partner key sees its own partner’s values only; a reporting key none (403): it reads the aggregates of the reports.',
         querystring: ValueListQuery,
-        response: { 200: PageSchema(KpiValueSchema) },
+        response: { 200: PageSchema(ref(KpiValueSchema)) },
       },
     },
     async (request) => {
@@ -93,7 +94,7 @@ export const kpiValueRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['kpis'],
         summary: 'Get one reported KPI value',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        response: { 200: KpiValueSchema },
+        response: { 200: ref(KpiValueSchema) },
       },
     },
     async (request) => {

@@ -1,5 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
-import { component, ref } from '../../http/components.js';
+import { component, ref, responseComponent } from '../../http/components.js';
 import { CalendarDate } from '../../http/dates.js';
 import { Nullable } from '../../http/nullable.js';
 import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
@@ -214,7 +214,7 @@ export const MemberPatchSchema = component(
   ),
 );
 
-export const MemberSchema = component(
+export const MemberSchema = responseComponent(
   'Member',
   Type.Object({
     id: Type.String({ format: 'uuid' }),

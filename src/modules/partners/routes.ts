@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { ref } from '../../http/components.js';
 import { setVersionTag } from '../../http/etag.js';
 import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { conflict, notFound } from '../../http/problem.js';
@@ -17,7 +18,7 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['partners'],
         summary: 'List the partner federations',
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: { 200: PageSchema(PartnerSchema) },
+        response: { 200: PageSchema(ref(PartnerSchema)) },
       },
     },
     async (request) => {
@@ -37,7 +38,7 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['partners'],
         summary: 'Get one partner by its code',
         params: PartnerParams,
-        response: { 200: PartnerSchema },
+        response: { 200: ref(PartnerSchema) },
       },
     },
     async (request, reply) => {
@@ -56,8 +57,8 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createPartner',
         tags: ['partners'],
         summary: 'Register a new partner federation',
-        body: NewPartnerSchema,
-        response: { 201: PartnerSchema },
+        body: ref(NewPartnerSchema),
+        response: { 201: ref(PartnerSchema) },
       },
     },
     async (request, reply) => {

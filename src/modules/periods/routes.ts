@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { partnerScope } from '../../http/auth.js';
+import { ref } from '../../http/components.js';
 import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { badRequest, notFound } from '../../http/problem.js';
 import { recordAuditEvent } from '../audit/repository.js';
@@ -57,7 +58,7 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: PeriodLockSchema, 201: PeriodLockSchema },
+        response: { 200: ref(PeriodLockSchema), 201: ref(PeriodLockSchema) },
       },
     },
     async (request, reply) => {
@@ -114,7 +115,7 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { partner: Type.Optional(PartnerCodeText) },
           { additionalProperties: false },
         ),
-        response: { 200: PeriodLockSchema },
+        response: { 200: ref(PeriodLockSchema) },
       },
     },
     async (request) => {
@@ -156,7 +157,7 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { ...PageQuery, partner: Type.Optional(PartnerCodeText) },
           { additionalProperties: false },
         ),
-        response: { 200: PageSchema(PeriodLockSchema) },
+        response: { 200: PageSchema(ref(PeriodLockSchema)) },
       },
     },
     async (request) => {

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/database.js';
 import { readSnapshot } from '../../db/snapshot.js';
 import { Admission } from '../../http/admission.js';
+import { ref } from '../../http/components.js';
 import { chosenLanguage } from '../../http/language.js';
 import { forbidden, notFound } from '../../http/problem.js';
 import { partnerCodes } from '../members/access.js';
@@ -81,7 +82,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '(percentages: Σ numerators / Σ denominators × 100). A partner key sees its own ' +
           'partner’s figures only (another `partner` → 403).',
         querystring: ReportQuerySchema,
-        response: { 200: ReportSchema },
+        response: { 200: ref(ReportSchema) },
       },
     },
     async (request) => inReportSnapshot((db) => reportFor(app, db, request, request.query)),

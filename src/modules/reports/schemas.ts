@@ -1,6 +1,9 @@
 import { Type } from 'typebox';
+import { ref, responseComponent } from '../../http/components.js';
 import { LangQuery } from '../../http/language.js';
-import { DimensionSchema, KpiSchema } from '../kpis/schemas.js';
+import { DimensionSchema, kpiFields } from '../kpis/schemas.js';
+
+const Dimension = ref(DimensionSchema);
 
 export const ReportQuerySchema = Type.Object(
   {
@@ -49,64 +52,78 @@ export const ReportQuerySchema = Type.Object(
 const DisaggregationOut = Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean()]));
 const Num = Type.Union([Type.Number(), Type.Null()]);
 
-export const ReportRowSchema = Type.Object({
-  kpi: Type.String(),
-  period: Type.String(),
-  disaggregation: DisaggregationOut,
-  baseline: Type.Union([Type.Number(), Type.Null()], {
-    description: "The definition's baseline, on the programme total row only",
-  }),
-  target: Type.Union([Type.Number(), Type.Null()], {
-    description: 'The target of this KPI, period and disaggregation exactly',
-  }),
-  actual: Num,
-  achievement: Type.Union([Type.Number(), Type.Null()], {
-    description:
-      'actual / target × 100 (ascending KPI) or target / actual × 100 (descending); null when undefined',
-  }),
-  liveActual: Type.Optional(
-    Type.Union([Type.Number(), Type.Null()], {
-      description:
-        'With live=true: the figure computed now from the records; differs from `actual` when a locked period’s frozen figure has drifted',
-    }),
-  ),
-});
-
-export const ReportSchema = Type.Object({
-  periods: Type.Array(
-    Type.Object({
+export const ReportRowSchema = responseComponent(
+  'ReportRow',
+  Type.Object(
+    {
+      kpi: Type.String(),
       period: Type.String(),
-      start: Type.String({ format: 'date' }),
-      end: Type.String({ format: 'date' }),
-      locked: Type.Boolean({ description: 'The period lies in a period locked for all partners' }),
-      frozenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
-        description:
-          'When the figures of the locked period were frozen: its rows read them, not the live records. Null when not locked (or locked before figures were frozen)',
+      disaggregation: DisaggregationOut,
+      baseline: Type.Union([Type.Number(), Type.Null()], {
+        description: "The definition's baseline, on the programme total row only",
       }),
-    }),
-  ),
-  by: Type.Array(DimensionSchema),
-  partner: Type.Union([Type.String(), Type.Null()]),
-  kpis: Type.Array(
-    Type.Object(
-      {
-        ...KpiSchema.properties,
-        by: Type.Array(DimensionSchema, {
-          description:
-            'The requested dimensions this KPI allows: its rows are broken down by these',
-        }),
-      },
-      {
+      target: Type.Union([Type.Number(), Type.Null()], {
+        description: 'The target of this KPI, period and disaggregation exactly',
+      }),
+      actual: Num,
+      achievement: Type.Union([Type.Number(), Type.Null()], {
         description:
-          'The KPIs of the report with their definitions; `endTarget` is the end-of-programme target, never a sum of period targets',
-      },
-    ),
+          'actual / target × 100 (ascending KPI) or target / actual × 100 (descending); null when undefined',
+      }),
+      liveActual: Type.Optional(
+        Type.Union([Type.Number(), Type.Null()], {
+          description:
+            'With live=true: the figure computed now from the records; differs from `actual` when a locked period’s frozen figure has drifted',
+        }),
+      ),
+    },
+    { title: 'The figures of one KPI, period and disaggregation' },
   ),
-  rows: Type.Array(ReportRowSchema, {
-    description:
-      'Per KPI and period: the total row (empty disaggregation; with a partner filter, `{ partner }`) then one row per group',
-  }),
-});
+);
+
+export const ReportSchema = responseComponent(
+  'Report',
+  Type.Object(
+    {
+      periods: Type.Array(
+        Type.Object({
+          period: Type.String(),
+          start: Type.String({ format: 'date' }),
+          end: Type.String({ format: 'date' }),
+          locked: Type.Boolean({
+            description: 'The period lies in a period locked for all partners',
+          }),
+          frozenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+            description:
+              'When the figures of the locked period were frozen: its rows read them, not the live records. Null when not locked (or locked before figures were frozen)',
+          }),
+        }),
+      ),
+      by: Type.Array(Dimension),
+      partner: Type.Union([Type.String(), Type.Null()]),
+      kpis: Type.Array(
+        Type.Object(
+          {
+            ...kpiFields,
+            by: Type.Array(Dimension, {
+              description:
+                'The requested dimensions this KPI allows: its rows are broken down by these',
+            }),
+          },
+          {
+            description:
+              'The KPIs of the report with their definitions; `endTarget` is the end-of-programme target, never a sum of period targets',
+          },
+        ),
+      ),
+      rows: Type.Array(ref(ReportRowSchema), {
+        description:
+          'Per KPI and period: the total row (empty disaggregation; with a partner filter, `{ partner }`) then one row per group',
+      }),
+    },
+    { title: 'A KPI report: targets and actuals per period and disaggregation' },
+  ),
+);
 
 export const ChartParams = Type.Object({ code: Type.String({ maxLength: 40 }) });
 export const ChartQuerySchema = Type.Object(

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { component, ref } from '../../http/components.js';
+import { component, ref, responseComponent } from '../../http/components.js';
 import { Nullable } from '../../http/nullable.js';
 import { EventTypeRef } from '../events/schemas.js';
 
@@ -68,12 +68,12 @@ const subscriptionProperties = {
   updatedAt: Type.String({ format: 'date-time' }),
 };
 
-export const SubscriptionSchema = component(
+export const SubscriptionSchema = responseComponent(
   'WebhookSubscription',
   Type.Object(subscriptionProperties),
 );
 
-export const SubscriptionWithSecretSchema = component(
+export const SubscriptionWithSecretSchema = responseComponent(
   'WebhookSubscriptionWithSecret',
   Type.Object({
     ...subscriptionProperties,
@@ -84,7 +84,7 @@ export const SubscriptionWithSecretSchema = component(
   }),
 );
 
-export const DeliverySchema = component(
+export const DeliverySchema = responseComponent(
   'WebhookDelivery',
   Type.Object({
     id: Type.String({ format: 'uuid' }),
