@@ -12,6 +12,7 @@ import {
   HttpProblem,
   notFound,
 } from '../../http/problem.js';
+import type { AuditAction } from '../audit/actions.js';
 import { type AuditChanges, diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { recordEvents } from '../events/outbox.js';
 import { type GridRow, gridStatusConflict, loadGrid } from '../grids/repository.js';
@@ -101,7 +102,7 @@ function audit(
   db: Db,
   principal: Principal,
   row: { id: string; partnerCode: string },
-  action: string,
+  action: AuditAction,
   changes?: AuditChanges,
 ) {
   return recordAuditEvent(db, {

@@ -6,6 +6,7 @@ import type { GridStatus } from '../../db/tables/grids.js';
 import { expectedVersion, IfMatchHeaders, setVersionTag, staleVersion } from '../../http/etag.js';
 import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, conflict, type FieldError } from '../../http/problem.js';
+import type { AuditAction } from '../audit/actions.js';
 import { type AuditChanges, diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { recordEvent } from '../events/outbox.js';
 import { gridPublishedEvent } from '../events/programme-events.js';
@@ -47,7 +48,7 @@ function audit(
   db: Db,
   request: FastifyRequest,
   grid: GridRow,
-  action: string,
+  action: AuditAction,
   changes?: AuditChanges,
 ) {
   return recordAuditEvent(db, {
@@ -188,7 +189,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** publish and retire: one status move each, optionally conditioned on If-Match. */
   const statusMove = (
     path: string,
-    move: { from: GridStatus; to: GridStatus; action: string },
+    move: { from: GridStatus; to: GridStatus; action: AuditAction },
     doc: { operationId: string; summary: string; description: string },
   ) =>
     app.post(

@@ -89,7 +89,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actor: request.principal,
           entity: 'kpi',
           entityId: code,
-          action: 'create',
+          action: 'created',
           changes: diffChanges({}, definition),
         });
         return created;
@@ -150,7 +150,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actor: request.principal,
           entity: 'kpi',
           entityId: code,
-          action: 'update',
+          action: 'updated',
           changes: diffChanges(current, updated, [
             'name',
             'description',
@@ -231,7 +231,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actor: request.principal,
           entity: 'kpiTargets',
           entityId: kpi.code,
-          action: 'replace',
+          action: 'replaced',
           changes: diffChanges({ targets: before }, { targets: after }),
         });
         return { kpi: kpi.code, version, data: after, nextCursor: null };
