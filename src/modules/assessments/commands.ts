@@ -45,8 +45,7 @@ export function assessmentNotFound(id: string) {
 
 function assessmentConflict(row: AssessmentRow, detail: string) {
   return new HttpProblem({
-    status: 409,
-    slug: 'assessment-submitted',
+    type: 'assessment-submitted',
     detail: `Assessment ${row.id} is ${row.status}: ${detail}`,
   });
 }
@@ -71,8 +70,7 @@ export async function lockVisibleMember(db: Db, scope: string | null, id: string
 function assertActive(member: MemberRow) {
   if (member.status !== 'active') {
     throw new HttpProblem({
-      status: 409,
-      slug: 'member-not-active',
+      type: 'member-not-active',
       detail: `Member ${member.id} is ${member.status}: only active members are assessed.`,
     });
   }

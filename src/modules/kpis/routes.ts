@@ -135,8 +135,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const fixed = fixedFieldChanges(current, definition);
         if (fixed.length > 0) {
           throw new HttpProblem({
-            status: 409,
-            slug: 'computed-kpi-fixed',
+            type: 'computed-kpi-fixed',
             detail: `${code} is computed by the service; its source, measure, cumulation and dimensions are fixed.`,
             errors: fixed,
           });
