@@ -1681,7 +1681,11 @@ export interface components {
             partnerCode: string | null;
             entity: string;
             entityId: string;
-            action: string;
+            /**
+             * @description What happened to the record: `created`, `updated`, `replaced` (KPI targets), `deleted`, `revoked` (API keys), `locked`/`unlocked` (periods), `published`/`retired`/`versioned` (grids), `submitted`/`rescored` (assessments), `withdrawn`/`erased` (members), `secret-rotated` (webhooks), `repaired` (a stored number removed by migration 0010)
+             * @enum {unknown}
+             */
+            action: "created" | "updated" | "replaced" | "deleted" | "revoked" | "locked" | "unlocked" | "published" | "retired" | "versioned" | "submitted" | "rescored" | "withdrawn" | "erased" | "secret-rotated" | "repaired";
             /** @description Changed fields with their values before (`from`) and after (`to`) */
             changes: {
                 [key: string]: {
@@ -2804,8 +2808,8 @@ export interface operations {
                 entity?: string;
                 /** @description Id (or code) of the record */
                 entityId?: string;
-                /** @description What happened, e.g. `create`, `update`, `revoke` */
-                action?: string;
+                /** @description What happened to the record: `created`, `updated`, `replaced` (KPI targets), `deleted`, `revoked` (API keys), `locked`/`unlocked` (periods), `published`/`retired`/`versioned` (grids), `submitted`/`rescored` (assessments), `withdrawn`/`erased` (members), `secret-rotated` (webhooks), `repaired` (a stored number removed by migration 0010) */
+                action?: "created" | "updated" | "replaced" | "deleted" | "revoked" | "locked" | "unlocked" | "published" | "retired" | "versioned" | "submitted" | "rescored" | "withdrawn" | "erased" | "secret-rotated" | "repaired";
                 /** @description The actor's `id`: an API key's id, or a person's `<issuer>#<subject>` (URL-encode the `#`) */
                 actor?: string;
                 /** @description The API key that made the write (use `actor`) */

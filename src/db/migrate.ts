@@ -21,6 +21,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[
       const migrator = new Migrator({
         db: conn,
         provider: new FileMigrationProvider({ fs, path, migrationFolder }),
+        // 0012 came after 0013–0018 had run on existing databases; it depends on none of them.
+        allowUnorderedMigrations: true,
       });
       const { error, results } = await migrator.migrateToLatest();
       if (error) throw error;

@@ -57,8 +57,7 @@ export class Admission {
 
   private busy() {
     return new HttpProblem({
-      status: 503,
-      slug: 'busy',
+      type: 'busy',
       detail: `Too many ${this.what} are being computed; try again shortly.`,
       headers: { 'retry-after': String(Math.max(1, Math.ceil(this.maxWaitMs / 1000))) },
     });

@@ -48,8 +48,7 @@ export function authFailureGuard(app: FastifyInstance): AuthFailureGuard {
       if (!window || window.failures < limit) return;
       const seconds = String(Math.max(1, Math.ceil((window.started + windowMs - now) / 1000)));
       throw new HttpProblem({
-        status: 429,
-        slug: 'too-many-failed-authentications',
+        type: 'too-many-failed-authentications',
         detail: `More than ${limit} failed authentications from this address; retry in ${seconds} s.`,
         headers: { 'retry-after': seconds },
       });

@@ -57,8 +57,7 @@ const API_KEY_MAX_LENGTH = 256;
 
 function unauthorized(detail: string, error?: string) {
   return new HttpProblem({
-    status: 401,
-    slug: 'unauthorized',
+    type: 'unauthorized',
     detail,
     headers: {
       'www-authenticate': error ? `Bearer realm="jahiz", error="${error}"` : 'Bearer realm="jahiz"',
@@ -103,8 +102,7 @@ export function registerAuth(app: FastifyInstance) {
     if (!allow.includes(role)) {
       const caller = kind === 'key' ? `A ${role} key` : `A person with the ${role} role`;
       throw new HttpProblem({
-        status: 403,
-        slug: 'forbidden',
+        type: 'forbidden',
         detail: `${caller} may not ${request.method} ${request.routeOptions.url}.`,
       });
     }
@@ -125,8 +123,7 @@ function assertOwnPartnerPath(request: FastifyRequest) {
   const { code } = request.params as { code?: string };
   if (code === partnerCode) return;
   throw new HttpProblem({
-    status: 403,
-    slug: 'forbidden',
+    type: 'forbidden',
     detail: `A ${partnerCode} ${kind} may use the /v1/partners/${partnerCode}/… paths only.`,
   });
 }

@@ -34,8 +34,7 @@ export function refuseCredentialsInUrl(app: FastifyInstance) {
     if (names.length === 0) return done();
     done(
       new HttpProblem({
-        status: 400,
-        slug: 'credentials-in-url',
+        type: 'credentials-in-url',
         detail:
           'API keys are accepted in the Authorization header only (Authorization: Bearer <key>), ' +
           'never in the URL; revoke a key that was sent in one.',

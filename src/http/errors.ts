@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem, sendProblem, statusTitle } from './problem.js';
+import { HttpProblem, sendProblem } from './problem.js';
+import type { ProblemType } from './problem-types.js';
 import { toFieldErrors } from './validation.js';
 
 /** Maps everything thrown by a route or by Fastify to a problem document. */
@@ -18,8 +19,7 @@ export function registerErrorHandling(app: FastifyInstance) {
     sendProblem(
       reply,
       new HttpProblem({
-        status: 404,
-        slug: 'not-found',
+        type: 'not-found',
         detail: `No route ${request.method} ${request.url.split('?')[0]}.`,
       }),
     ),
@@ -35,14 +35,12 @@ export function answerFrameworkError(
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
-  const status = error.statusCode ?? 400;
-  request.log.info({ status, code: error.code }, 'request refused');
   const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  request.log.info({ status: tooLong ? 414 : 400, code: error.code }, 'request refused');
   return sendProblem(
     reply,
     new HttpProblem({
-      status,
-      slug: tooLong ? 'uri-too-long' : 'bad-request',
+      type: tooLong ? 'uri-too-long' : 'bad-request',
       detail: tooLong ? 'A path segment is longer than allowed.' : 'The URL is malformed.',
     }),
   );
@@ -53,8 +51,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): HttpProblem {
   if (error.validation) {
     const errors = toFieldErrors(error.validation, error.validationContext ?? 'body');
     return new HttpProblem({
-      status: 400,
-      slug: 'validation',
+      type: 'validation',
       detail: `The request ${error.validationContext ?? 'body'} is invalid: ${errors.length} problem(s).`,
       errors,
       // Tells a refusal by the documented schema apart from one by a domain rule (same type).
@@ -65,27 +62,30 @@ function toProblem(error: FastifyError, request: FastifyRequest): HttpProblem {
   if (database) return database;
   const status = error.statusCode;
   if (status && status >= 400 && status < 500) {
-    return new HttpProblem({ status, slug: slugFor(error), detail: clientDetail(error) });
+    return new HttpProblem({ type: clientErrorType(error), detail: clientDetail(error) });
   }
   return new HttpProblem({
-    status: 500,
-    slug: 'internal',
+    type: 'internal',
     detail: `An unexpected error occurred; it was logged with request id ${request.id}.`,
   });
 }
 
-function slugFor(error: FastifyError): string {
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'body-too-large';
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'unsupported-media-type';
-    default:
-      return statusTitle(error.statusCode ?? 400)
-        .toLowerCase()
-        .replaceAll(' ', '-');
-  }
+/** The problem type of a client error raised by Fastify or a plugin, by its code or status. */
+function clientErrorType(error: FastifyError): ProblemType {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'body-too-large';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported-media-type';
+  // Any other client error of the framework (unreadable JSON, a bad Content-Length…) is a 400:
+  // each type has one status, and these need no branch of their own in a client.
+  return FRAMEWORK_TYPES[error.statusCode ?? 400] ?? 'bad-request';
 }
+
+const FRAMEWORK_TYPES: Partial<Record<number, ProblemType>> = {
+  403: 'forbidden',
+  404: 'not-found',
+  413: 'body-too-large',
+  414: 'uri-too-long',
+  415: 'unsupported-media-type',
+};
 
 function clientDetail(error: FastifyError): string {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
@@ -122,8 +122,7 @@ function databaseProblem(error: Error & { code?: string }): HttpProblem | undefi
     );
   if (!unavailable) return undefined;
   return new HttpProblem({
-    status: 503,
-    slug: 'database-unavailable',
+    type: 'database-unavailable',
     detail: 'The database is not answering; try again shortly.',
     headers: { 'retry-after': '5' },
   });
@@ -137,15 +136,13 @@ function constraintProblem(error: Error & { code?: string }): HttpProblem | unde
   const code = error.code ?? '';
   if (code === '23505' || code === '23503' || code === '40001' || code === '40P01') {
     return new HttpProblem({
-      status: 409,
-      slug: 'conflict',
+      type: 'conflict',
       detail: 'The request conflicts with the current state of a record; reload and retry.',
     });
   }
   if (code.startsWith('22') || code === '23514' || code === '23502') {
     return new HttpProblem({
-      status: 400,
-      slug: 'validation',
+      type: 'validation',
       detail: 'A value in the request is out of range or malformed.',
     });
   }

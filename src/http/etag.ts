@@ -27,8 +27,7 @@ export function expectedVersion(request: FastifyRequest): number | undefined {
   const header = request.headers['if-match'];
   if (header === undefined || header === '') {
     throw new HttpProblem({
-      status: 428,
-      slug: 'precondition-required',
+      type: 'precondition-required',
       detail: 'This update needs an If-Match header with the ETag of the version you read.',
     });
   }
@@ -40,8 +39,7 @@ export function expectedVersion(request: FastifyRequest): number | undefined {
 
 export function staleVersion(current?: number) {
   return new HttpProblem({
-    status: 412,
-    slug: 'stale-version',
+    type: 'stale-version',
     detail:
       current === undefined
         ? 'If-Match does not name the current version.'

@@ -151,8 +151,7 @@ async function claimOrReplay(app: FastifyInstance, request: FastifyRequest, repl
     if (!existing) continue;
     if (existing.fingerprint !== fingerprint) {
       throw new HttpProblem({
-        status: 422,
-        slug: 'idempotency-key-reused',
+        type: 'idempotency-key-reused',
         detail: 'This Idempotency-Key was used for a different request body; use a new key.',
       });
     }
@@ -165,8 +164,7 @@ async function claimOrReplay(app: FastifyInstance, request: FastifyRequest, repl
     break;
   }
   throw new HttpProblem({
-    status: 409,
-    slug: 'idempotency-in-progress',
+    type: 'idempotency-in-progress',
     detail: 'A request with this Idempotency-Key is still being processed; retry shortly.',
     headers: { 'retry-after': '1' },
   });
@@ -227,21 +225,25 @@ async function findRecord(db: Kysely<Database>, scope: Scope) {
 
 type StoredResponse = NonNullable<Awaited<ReturnType<typeof findRecord>>>;
 
-const WITHHELD_DETAIL = {
-  'personal-data-erased':
-    'The request was applied, but its response held personal data that has since been erased; ' +
-    'read the resource instead.',
-  'too-large':
-    'The request was applied, but its response was too large to keep for a replay; read the ' +
-    'resources it changed instead.',
+const WITHHELD = {
+  'personal-data-erased': {
+    type: 'idempotent-response-personal-data-erased',
+    detail:
+      'The request was applied, but its response held personal data that has since been erased; ' +
+      'read the resource instead.',
+  },
+  'too-large': {
+    type: 'idempotent-response-too-large',
+    detail:
+      'The request was applied, but its response was too large to keep for a replay; read the ' +
+      'resources it changed instead.',
+  },
 } as const;
 
 /** A repeat of a request whose response is no longer kept: applied once, never again. */
-function withheld(reason: keyof typeof WITHHELD_DETAIL, headers: StoredHeaders | null) {
+function withheld(reason: keyof typeof WITHHELD, headers: StoredHeaders | null) {
   return new HttpProblem({
-    status: 410,
-    slug: `idempotent-response-${reason}`,
-    detail: WITHHELD_DETAIL[reason],
+    ...WITHHELD[reason],
     headers: headers?.location ? { location: headers.location } : {},
   });
 }
@@ -254,8 +256,7 @@ function replay(reply: FastifyReply, stored: StoredResponse, cipherKey: Buffer) 
     // A person's access token is renewed every few minutes: a repeat sent with a newer one
     // cannot read the first answer (docs/people.md). The request was carried out all the same.
     throw new HttpProblem({
-      status: 409,
-      slug: 'idempotency-key-used',
+      type: 'idempotency-key-used',
       detail:
         'This request was already carried out with this Idempotency-Key; its answer can be ' +
         'replayed only with the credentials that sent it. Read the record instead.',

@@ -128,8 +128,7 @@ export function summariseImport(results: ImportRowResult[], dryRun: boolean) {
   if (dryRun || results.length === 0 || results.some(applied)) return summary;
   const allConflicts = results.every((r) => r.conflict === true);
   throw new HttpProblem({
-    status: allConflicts ? 409 : 422,
-    slug: allConflicts ? 'import-conflict' : 'import-rejected',
+    type: allConflicts ? 'import-conflict' : 'import-rejected',
     detail: allConflicts
       ? `No row was applied: all ${results.length} conflict with what is stored (see results).`
       : `No row was applied: ${results.length} row(s) failed (see results).`,

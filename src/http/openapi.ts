@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { components, ref } from './components.js';
 import { shareRepeatedParts } from './openapi-shared.js';
 import { ProblemSchema } from './problem.js';
+import { problemTypesTable } from './problem-types.js';
 import { withPlainText } from './text.js';
 
 const DESCRIPTION = [
@@ -21,6 +22,14 @@ const DESCRIPTION = [
   '409 (`urn:jahiz:problem:idempotency-in-progress`, with `Retry-After`). Requests refused before',
   'they run (401, 403, 400) and answers 400 or 5xx are not kept: fix or retry with the same key.',
 ].join(' ');
+
+/** The problem types, each with its status and title (src/http/problem-types.ts). */
+const PROBLEM_TYPES_SECTION =
+  [
+    '**Problem types.** Each problem `type` is `urn:jahiz:problem:<name>` and always comes with the',
+    'same status and title: branch on the name (docs/integrators.md → Errors). Names may be added,',
+    'never renamed.\n\n',
+  ].join(' ') + problemTypesTable();
 
 const problemResponse = (description: string) => ({
   description,
@@ -71,7 +80,7 @@ export async function registerOpenApi(app: FastifyInstance) {
       info: {
         title: 'jahiz API',
         version: '1.0.0',
-        description: DESCRIPTION,
+        description: `${DESCRIPTION}\n\n${PROBLEM_TYPES_SECTION}`,
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
         contact: { name: 'ASMEX programme team' },
       },

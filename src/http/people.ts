@@ -166,8 +166,7 @@ async function verifyToken(token: string, keys: JWTVerifyGetKey, config: OidcCon
 
 function providerUnavailable(cause: unknown) {
   const problem = new HttpProblem({
-    status: 503,
-    slug: 'identity-provider-unavailable',
+    type: 'identity-provider-unavailable',
     detail: 'The identity provider could not be reached to verify the access token; retry later.',
     headers: { 'retry-after': '5' },
   });
@@ -176,7 +175,7 @@ function providerUnavailable(cause: unknown) {
 }
 
 function personForbidden(detail: string) {
-  return new HttpProblem({ status: 403, slug: 'person-not-authorised', detail });
+  return new HttpProblem({ type: 'person-not-authorised', detail });
 }
 
 /** The role the token grants: its role claim, a string or a list holding exactly one role. */

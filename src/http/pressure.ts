@@ -24,8 +24,7 @@ export async function registerPressure(app: FastifyInstance) {
     pressureHandler: async (request: FastifyRequest) => {
       if (NEVER_SHED.has(request.routeOptions.url ?? '')) return;
       throw new HttpProblem({
-        status: 503,
-        slug: 'overloaded',
+        type: 'overloaded',
         detail: 'The service is overloaded; try again shortly.',
         headers: { 'retry-after': RETRY_AFTER_SECONDS },
       });

@@ -30,8 +30,7 @@ export async function registerRateLimit(app: FastifyInstance) {
     errorResponseBuilder: (_request, context) => {
       const seconds = String(Math.max(1, Math.ceil(context.ttl / 1000)));
       return new HttpProblem({
-        status: 429,
-        slug: 'rate-limited',
+        type: 'rate-limited',
         detail: `More than ${context.max} requests in the window; retry in ${seconds} s.`,
         headers: { 'retry-after': seconds },
       });

@@ -50,7 +50,7 @@ t.test('writes record who did what to which record, never the key', async (t) =>
     partnerCode: 'AUDX',
     entity: 'partner',
     entityId: 'AUDX',
-    action: 'create',
+    action: 'created',
     changes: { code: { to: 'AUDX' }, name: { to: 'Audit Federation' }, shortName: { to: 'AUDX' } },
   });
   t.notOk(created && 'from' in (created.changes?.code ?? {}), 'a creation has no before');
@@ -85,7 +85,7 @@ t.test('writes record who did what to which record, never the key', async (t) =>
   t.equal(revoked.statusCode, 200);
   const again = await api({ method: 'DELETE', url: `/v1/api-keys/${key.id}` });
   t.equal(again.statusCode, 200);
-  const revocations = (await events(`entityId=${key.id}&action=revoke`)).data;
+  const revocations = (await events(`entityId=${key.id}&action=revoked`)).data;
   t.equal(revocations.length, 1, 'revoking twice records one revocation');
   t.match(revocations[0]?.changes, { revokedAt: { from: null, to: String } });
 });
@@ -121,8 +121,8 @@ t.test('filters', async (t) => {
   const byPartner = (await events('partner=FENIP&entity=apiKey')).data;
   t.ok(byPartner.length >= 2);
   t.ok(byPartner.every((e) => e.partnerCode === 'FENIP' && e.entity === 'apiKey'));
-  const revokes = (await events('action=revoke')).data;
-  t.ok(revokes.length >= 1 && revokes.every((e) => e.action === 'revoke'));
+  const revokes = (await events('action=revoked')).data;
+  t.ok(revokes.length >= 1 && revokes.every((e) => e.action === 'revoked'));
 
   const all = (await events('limit=100')).data;
   const newest = all[0];
@@ -166,7 +166,7 @@ t.test('paging walks every event once, newest first, while events are added', as
       actor: null,
       entity: 'paging',
       entityId: String(i),
-      action: 'create',
+      action: 'created',
     })),
   );
   const seen: string[] = [];
@@ -181,7 +181,7 @@ t.test('paging walks every event once, newest first, while events are added', as
     pages += 1;
     // A write during paging lands before the first page, never in the walk.
     await recordAuditEvents(app.db, [
-      { actor: null, entity: 'paging', entityId: `late${pages}`, action: 'create' },
+      { actor: null, entity: 'paging', entityId: `late${pages}`, action: 'created' },
     ]);
   } while (cursor);
   t.equal(pages, 5);
@@ -209,7 +209,7 @@ t.test('the log is append-only; only a declared redaction rewrites changes', asy
       actor: null,
       entity: 'member',
       entityId: 'm1',
-      action: 'create',
+      action: 'created',
       changes: { name: { to: 'Coop' } },
     },
   ]);
@@ -238,7 +238,7 @@ t.test('the log is append-only; only a declared redaction rewrites changes', asy
     .select(['action', 'changes'])
     .where('entityId', '=', 'm1')
     .executeTakeFirstOrThrow();
-  t.same(row, { action: 'create', changes: {} });
+  t.same(row, { action: 'created', changes: {} });
   await t.rejects(
     sql`update audit_events set changes = null where entity_id = 'm1'`.execute(app.db),
     {
@@ -254,7 +254,7 @@ t.test('redactAuditValues erases the values of personal fields only', async (t) 
       actor: null,
       entity: 'member',
       entityId: 'm2',
-      action: 'create',
+      action: 'created',
       changes: {
         name: { to: 'Coop Atlas' },
         contacts: { to: [{ name: 'Fatima', email: 'f@example.ma' }] },
@@ -265,21 +265,21 @@ t.test('redactAuditValues erases the values of personal fields only', async (t) 
       actor: null,
       entity: 'member',
       entityId: 'm2',
-      action: 'update',
+      action: 'updated',
       changes: { contacts: { from: [{ name: 'Fatima' }], to: [] } },
     },
     {
       actor: null,
       entity: 'member',
       entityId: 'm2',
-      action: 'update',
+      action: 'updated',
       changes: { region: { from: 'MA-01', to: 'MA-02' } },
     },
     {
       actor: null,
       entity: 'member',
       entityId: 'm3',
-      action: 'create',
+      action: 'created',
       changes: { contacts: { to: [{ name: 'Other' }] } },
     },
   ]);

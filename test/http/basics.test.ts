@@ -16,7 +16,7 @@ t.test('HTTP basics', async (t) => {
     t.match(res.headers['content-type'], PROBLEM);
     t.same(res.json(), {
       type: 'urn:jahiz:problem:not-found',
-      title: 'Not Found',
+      title: 'Not found',
       status: 404,
       detail: 'No route GET /v1/nope.',
     });

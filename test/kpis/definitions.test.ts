@@ -257,7 +257,7 @@ t.test('KPI definitions', async (t) => {
     t.equal(events.statusCode, 200, events.body);
     t.same(
       events.json().data.map((e: { action: string }) => e.action),
-      ['update', 'update', 'create'],
+      ['updated', 'updated', 'created'],
     );
     t.same(events.json().data[1].changes.unit, { from: 'jobs', to: 'full-time jobs' });
   });

@@ -323,12 +323,12 @@ t.test('reported KPI values', async (t) => {
     t.equal(events.statusCode, 200);
     const [update, create] = events.json().data;
     t.match(update, {
-      action: 'update',
+      action: 'updated',
       partnerCode: 'FENIP',
       changes: { value: { from: 300_000, to: 320_000 } },
     });
     t.match(create, {
-      action: 'create',
+      action: 'created',
       changes: { value: { to: 300_000 }, kpi: { to: 'EXPORT_SALES' } },
     });
     t.equal(events.json().data.length, 2, 'unchanged and dry-run rows leave no trace');

@@ -46,7 +46,7 @@ t.test('a saturated event loop sheds requests with 503 problems', async (t) => {
   t.equal(shed.headers['retry-after'], '5');
   t.same(shed.json(), {
     type: 'urn:jahiz:problem:overloaded',
-    title: 'Service Unavailable',
+    title: 'Overloaded',
     status: 503,
     detail: 'The service is overloaded; try again shortly.',
   });

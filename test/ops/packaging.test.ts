@@ -33,3 +33,23 @@ t.test('the README documents every configuration variable', async (t) => {
   const readme = await read('README.md');
   for (const name of configVariableNames) t.match(readme, `\`${name}\``, `${name} documented`);
 });
+
+t.test(
+  'the image runs a Node line the dependencies declare, not older than we test on',
+  async (t) => {
+    const dockerfile = await read('Dockerfile');
+    const lines = [...dockerfile.matchAll(/^FROM node:(\d+)-/gm)].map((m) => Number(m[1]));
+    t.equal(lines.length, 2, 'build and runtime stages');
+    t.equal(lines[0], lines[1], 'both stages on one Node line');
+    const image = lines[0] ?? 0;
+    t.equal(image % 2, 0, 'an even (LTS) line');
+    // kysely 0.29 declares Node >= 22; npm only warns on Node 20 (docs/operations.md → Runtime).
+    const kysely = JSON.parse(await read('node_modules/kysely/package.json'));
+    const declared = Number(/>=\s*(\d+)/.exec(kysely.engines.node)?.[1]);
+    t.ok(image >= declared, `node:${image} satisfies kysely's ${kysely.engines.node}`);
+    const engines = JSON.parse(await read('package.json')).engines.node as string;
+    const tested = Number(/>=\s*(\d+)/.exec(engines)?.[1]);
+    t.ok(Number(process.versions.node.split('.')[0]) >= tested, `this Node is within ${engines}`);
+    t.ok(image >= tested, 'the image is within our own engines');
+  },
+);

@@ -163,7 +163,7 @@ t.test('period locks', async (t) => {
     const events = await api({ method: 'GET', url: '/v1/audit-events?entity=periodLock' });
     t.same(
       events.json().data.map((e: { action: string }) => e.action),
-      ['unlock', 'unlock', 'lock', 'lock', 'lock', 'lock', 'unlock', 'lock'],
+      ['unlocked', 'unlocked', 'locked', 'locked', 'locked', 'locked', 'unlocked', 'locked'],
     );
   });
 });

@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { AuditAction } from '../../modules/audit/actions.js';
 
 /** Field name → its value before and after a write; either side is absent when it had none. */
 export type AuditChanges = Record<string, { from?: unknown; to?: unknown }>;
@@ -16,7 +17,8 @@ export interface AuditEventsTable {
   partnerCode: string | null;
   entity: string;
   entityId: string;
-  action: string;
+  /** Past tense, one of AUDIT_ACTIONS (migration 0012 renamed the older present-tense ones). */
+  action: AuditAction;
   /** Written as JSON text; read back as the parsed object. */
   changes: ColumnType<AuditChanges | null, string | null, string | null>;
 }

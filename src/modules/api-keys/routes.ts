@@ -46,7 +46,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actor: request.principal,
           entity: 'apiKey',
           entityId: key.id,
-          action: 'create',
+          action: 'created',
           partnerCode: key.partnerCode,
           changes: diffChanges({}, key, ['name', 'role', 'partnerCode', 'keyPrefix']),
         });
@@ -96,7 +96,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
             actor: request.principal,
             entity: 'apiKey',
             entityId: result.key.id,
-            action: 'revoke',
+            action: 'revoked',
             partnerCode: result.key.partnerCode,
             changes: { revokedAt: { from: null, to: result.key.revokedAt } },
           });

@@ -12,6 +12,7 @@ import {
   HttpProblem,
   notFound,
 } from '../../http/problem.js';
+import type { AuditAction } from '../audit/actions.js';
 import { type AuditChanges, diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { recordEvents } from '../events/outbox.js';
 import { type GridRow, gridStatusConflict, loadGrid } from '../grids/repository.js';
@@ -44,8 +45,7 @@ export function assessmentNotFound(id: string) {
 
 function assessmentConflict(row: AssessmentRow, detail: string) {
   return new HttpProblem({
-    status: 409,
-    slug: 'assessment-submitted',
+    type: 'assessment-submitted',
     detail: `Assessment ${row.id} is ${row.status}: ${detail}`,
   });
 }
@@ -70,8 +70,7 @@ export async function lockVisibleMember(db: Db, scope: string | null, id: string
 function assertActive(member: MemberRow) {
   if (member.status !== 'active') {
     throw new HttpProblem({
-      status: 409,
-      slug: 'member-not-active',
+      type: 'member-not-active',
       detail: `Member ${member.id} is ${member.status}: only active members are assessed.`,
     });
   }
@@ -101,7 +100,7 @@ function audit(
   db: Db,
   principal: Principal,
   row: { id: string; partnerCode: string },
-  action: string,
+  action: AuditAction,
   changes?: AuditChanges,
 ) {
   return recordAuditEvent(db, {

@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema.js';
 import type { AuditChanges } from '../../db/tables/audit-events.js';
 import { uuidv7 } from '../../db/uuid.js';
 import { type Actor, actorFromColumns } from '../../http/principal.js';
+import type { AuditAction } from './actions.js';
 
 export type { AuditChanges } from '../../db/tables/audit-events.js';
 
@@ -14,8 +15,7 @@ export interface AuditEventInput {
   /** What kind of record, e.g. `member`, `partner`, `apiKey`. */
   entity: string;
   entityId: string;
-  /** What happened, e.g. `create`, `update`, `revoke`. */
-  action: string;
+  action: AuditAction;
   /** The partner the record belongs to, so that a partner's history can be listed. */
   partnerCode?: string | null;
   changes?: AuditChanges;
@@ -37,7 +37,7 @@ interface AuditRecord {
   partnerCode: string | null;
   entity: string;
   entityId: string;
-  action: string;
+  action: AuditAction;
   changes: AuditChanges | null;
 }
 
@@ -170,7 +170,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface AuditFilter {
   entity?: string | undefined;
   entityId?: string | undefined;
-  action?: string | undefined;
+  action?: AuditAction | undefined;
   /** An actor's id: an API key's (a uuid) or a person's (`<issuer>#<subject>`). */
   actor?: string | undefined;
   partnerCode?: string | undefined;

@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { responseComponent } from '../../http/components.js';
 import { PageQuery } from '../../http/pagination.js';
 import { ActorSchema } from '../../http/principal.js';
+import { AuditActionSchema } from './actions.js';
 
 const Text = (description: string) => Type.String({ minLength: 1, maxLength: 200, description });
 
@@ -10,7 +11,7 @@ export const AuditQuerySchema = Type.Object(
     ...PageQuery,
     entity: Type.Optional(Text('Kind of record, e.g. `member`, `partner`, `apiKey`')),
     entityId: Type.Optional(Text('Id (or code) of the record')),
-    action: Type.Optional(Text('What happened, e.g. `create`, `update`, `revoke`')),
+    action: Type.Optional(AuditActionSchema),
     actor: Type.Optional(
       Type.String({
         minLength: 1,
@@ -53,7 +54,7 @@ export const AuditEventSchema = responseComponent(
       partnerCode: Type.Union([Type.String(), Type.Null()]),
       entity: Type.String(),
       entityId: Type.String(),
-      action: Type.String(),
+      action: AuditActionSchema,
       changes: Type.Union(
         [
           Type.Record(

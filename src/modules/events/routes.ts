@@ -62,8 +62,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
       if (request.query.after !== undefined && (await purgedSince(app.db, filter, from))) {
         throw new HttpProblem({
-          status: 410,
-          slug: 'cursor-expired',
+          type: 'cursor-expired',
           detail: `Events after this cursor were deleted (kept ${app.config.eventsRetentionDays} days). Read the resources again, then follow the feed from its start (no after).`,
         });
       }

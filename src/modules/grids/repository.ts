@@ -41,8 +41,7 @@ export async function loadGrid(db: Db, id: string, forUpdate = false): Promise<G
 /** 409 for a grid whose status forbids the operation. */
 export function gridStatusConflict(grid: GridRow, detail: string) {
   return new HttpProblem({
-    status: 409,
-    slug: 'grid-status',
+    type: 'grid-status',
     detail: `Grid ${grid.code} v${grid.version} is ${grid.status}: ${detail}`,
     extensions: { gridStatus: grid.status },
   });

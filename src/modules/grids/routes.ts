@@ -7,6 +7,7 @@ import { ref } from '../../http/components.js';
 import { expectedVersion, IfMatchHeaders, setVersionTag, staleVersion } from '../../http/etag.js';
 import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, conflict, type FieldError } from '../../http/problem.js';
+import type { AuditAction } from '../audit/actions.js';
 import { type AuditChanges, diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { recordEvent } from '../events/outbox.js';
 import { gridPublishedEvent } from '../events/programme-events.js';
@@ -50,7 +51,7 @@ function audit(
   db: Db,
   request: FastifyRequest,
   grid: GridRow,
-  action: string,
+  action: AuditAction,
   changes?: AuditChanges,
 ) {
   return recordAuditEvent(db, {
@@ -191,7 +192,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** publish and retire: one status move each, optionally conditioned on If-Match. */
   const statusMove = (
     path: string,
-    move: { from: GridStatus; to: GridStatus; action: string },
+    move: { from: GridStatus; to: GridStatus; action: AuditAction },
     doc: { operationId: string; summary: string; description: string },
   ) =>
     app.post(

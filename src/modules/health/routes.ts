@@ -38,8 +38,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await app.database.ping();
       } catch {
         throw new HttpProblem({
-          status: 503,
-          slug: 'database-unavailable',
+          type: 'database-unavailable',
           detail: 'The database is not answering.',
           headers: { 'retry-after': '5' },
         });

@@ -90,7 +90,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actor: request.principal,
           entity: 'kpi',
           entityId: code,
-          action: 'create',
+          action: 'created',
           changes: diffChanges({}, definition),
         });
         return created;
@@ -136,8 +136,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const fixed = fixedFieldChanges(current, definition);
         if (fixed.length > 0) {
           throw new HttpProblem({
-            status: 409,
-            slug: 'computed-kpi-fixed',
+            type: 'computed-kpi-fixed',
             detail: `${code} is computed by the service; its source, measure, cumulation and dimensions are fixed.`,
             errors: fixed,
           });
@@ -151,7 +150,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actor: request.principal,
           entity: 'kpi',
           entityId: code,
-          action: 'update',
+          action: 'updated',
           changes: diffChanges(current, updated, [
             'name',
             'description',
@@ -232,7 +231,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actor: request.principal,
           entity: 'kpiTargets',
           entityId: kpi.code,
-          action: 'replace',
+          action: 'replaced',
           changes: diffChanges({ targets: before }, { targets: after }),
         });
         return { kpi: kpi.code, version, data: after, nextCursor: null };

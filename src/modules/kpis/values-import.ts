@@ -116,7 +116,7 @@ export async function importValues(
       actor: principal,
       entity: 'kpiValue',
       entityId: id,
-      action: before ? 'update' : 'create',
+      action: before ? 'updated' : 'created',
       partnerCode: row.partnerCode,
       changes: before
         ? changes

@@ -238,8 +238,7 @@ export async function replaceByExternalRef(
 /** 428: the update needs If-Match because another credential wrote the current version. */
 function precondition(before: MemberRow) {
   return new HttpProblem({
-    status: 428,
-    slug: 'precondition-required',
+    type: 'precondition-required',
     detail: `This member's ${notYoursMessage(before)}.`,
     headers: { etag: `"${before.version}"` },
     extensions: { lastChangedBy: lastChangedBy(before), version: before.version },

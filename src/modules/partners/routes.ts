@@ -69,7 +69,7 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           actor: request.principal,
           entity: 'partner',
           entityId: inserted.code,
-          action: 'create',
+          action: 'created',
           partnerCode: inserted.code,
           changes: diffChanges({}, inserted, ['code', 'name', 'shortName']),
         });

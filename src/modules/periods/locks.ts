@@ -36,8 +36,7 @@ export function lockedMessage(lock: PeriodLock, period: Period): string {
 
 export function periodLockedProblem(lock: PeriodLock, period: Period) {
   return new HttpProblem({
-    status: 409,
-    slug: 'period-locked',
+    type: 'period-locked',
     detail: `No writes: ${lockedMessage(lock, period)}.`,
     extensions: { lockedPeriod: lock.period, lockedFor: lock.partnerCode },
   });

@@ -80,7 +80,7 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
               actor: request.principal,
               entity: 'periodLock',
               entityId: locked.lock.id,
-              action: 'lock',
+              action: 'locked',
               partnerCode,
               changes: { period: { to: period.code }, partnerCode: { to: partnerCode } },
             });
@@ -128,7 +128,7 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
             actor: request.principal,
             entity: 'periodLock',
             entityId: lock.id,
-            action: 'unlock',
+            action: 'unlocked',
             partnerCode,
             changes: { period: { from: lock.period }, partnerCode: { from: partnerCode } },
           });

@@ -3,6 +3,7 @@ import type { Database } from '../../db/schema.js';
 import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
 import { assertNoErrors, badRequest, type FieldError, notFound } from '../../http/problem.js';
+import type { AuditAction } from '../audit/actions.js';
 import { type AuditChanges, diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { partnerCodes } from '../members/access.js';
 import { resolvePublic, type UrlPolicy, urlFormProblems } from './address.js';
@@ -42,7 +43,7 @@ function audit(
   db: Db,
   principal: Principal,
   row: SubscriptionRow,
-  action: string,
+  action: AuditAction,
   changes?: AuditChanges,
 ) {
   return recordAuditEvent(db, {
