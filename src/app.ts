@@ -10,7 +10,7 @@ import { registerMergePatch } from './http/merge-patch.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerRateLimit } from './http/rate-limit.js';
-import { generateRequestId, registerRequestId } from './http/request-id.js';
+import { generateRequestId } from './http/request-id.js';
 import { RequestLog } from './http/request-log.js';
 import { registerSecurity } from './http/security.js';
 import { registerBodyDepthLimit, validatorCompiler } from './http/validation.js';
@@ -83,9 +83,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   registerMergePatch(app);
 
-  registerRequestId(app);
   registerErrorHandling(app);
-  // Headers, CORS and load shedding before authentication; limits after it (keyed by API key).
+  // Headers and request id, CORS and load shedding before authentication; limits after it
+  // (keyed by API key).
   await registerSecurity(app);
   registerAuth(app);
   registerBodyDepthLimit(app);

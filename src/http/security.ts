@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import helmet, { type HelmetOptions } from 'helmet';
 import { refuseCredentialsInUrl } from './credentials-in-url.js';
 import { registerPressure } from './pressure.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
 /** Response headers a browser client may read besides the CORS-safelisted ones. */
 const EXPOSED_HEADERS = [
@@ -68,16 +69,22 @@ function relaxDocsPolicy(route: RouteOptions) {
   route.onRequest = [...(Array.isArray(hooks) ? hooks : [hooks]), applyDocsPolicy];
 }
 
-/** Security headers, CORS and overload shedding: registered before authentication. */
+/** What every API answer carries besides the security headers: no cache may keep them. */
+const API_HEADERS = { ...SECURITY_HEADERS, 'cache-control': 'no-store' };
+
+/**
+ * Security headers, the request id, CORS and overload shedding: registered before
+ * authentication. The fixed headers and the request id are set by one hook: each `onRequest`
+ * hook is a call through fastify's hook runner on every request (bench/ablation.md).
+ */
 export async function registerSecurity(app: FastifyInstance) {
   app.addHook('onRoute', relaxDocsPolicy);
   // First of all, so that every answer carries them, refusals included.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(SECURITY_HEADERS);
     // API answers carry personal data and secrets (a new key): no cache may keep them.
-    if (request.url.startsWith('/v1') || request.url.startsWith('/metrics')) {
-      reply.header('cache-control', 'no-store');
-    }
+    const api = request.url.startsWith('/v1') || request.url.startsWith('/metrics');
+    reply.headers(api ? API_HEADERS : SECURITY_HEADERS);
+    reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
   refuseCredentialsInUrl(app);

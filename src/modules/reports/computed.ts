@@ -55,17 +55,22 @@ const activeAt = (alias: string, e: RawBuilder<unknown>) =>
 const rank = (category: RawBuilder<unknown>) =>
   sql`array_position(array['A', 'B', 'C', 'D']::text[], ${category})`;
 
+/**
+ * Participations in activities of the given types. Per person, each participation is two facts
+ * (F and M) made by `unnest` in the select list, so after the joins: as a lateral join the
+ * planner expanded every participation before joining the activities (400k rows for 48 months).
+ */
 const participations = (types: string[], perPerson: boolean): Flow => ({
   kind: 'flow',
   facts: sql`
     select p.code as period, m.partner_code as partner, m.region, m.type as mtype,
-      m.women_led as wled, act.mode, ${perPerson ? sql`x.sex` : sql`null::text`} as sex,
-      ${perPerson ? sql`x.n` : sql`1`} as n
+      m.women_led as wled, act.mode,
+      ${perPerson ? sql`unnest(array['F', 'M'])` : sql`null::text`} as sex,
+      ${perPerson ? sql`unnest(array[pa.women, pa.men])` : sql`1`} as n
     from p
     join activities act on act.starts_on between p.from_day and p.e
     join participations pa on pa.activity_id = act.id
     join members m on m.id = pa.member_id
-    ${perPerson ? sql`cross join lateral (values ('F', pa.women), ('M', pa.men)) as x(sex, n)` : sql``}
     where act.type in (${sql.join(types)})`,
 });
 
@@ -95,12 +100,19 @@ export const COMPUTATIONS: Record<string, Computation> = {
   },
   // A span at e that began before s covers s − 1 day too: same category, not an improvement.
   // So only spans that began within the period can count, which the index finds by date.
+  // The span at s − 1 (cs) is joined by hashing the candidates: probing the member index once
+  // per candidate (the planner's choice, misled by the periods' unknown sizes) cost 44k probes
+  // and most of the report. `offset 0` keeps cs a subquery, which the join cannot probe by
+  // member; it holds only spans that can be a worse category at some period's s − 1.
   READINESS_UP: {
     kind: 'flow',
     facts: sql`select p.code as period, ${memberDimensions('ce')}, 1 as n
       from p
       join readiness_spans ce on ce.assessed_on between p.from_day and p.e and ${covers('ce', sql`p.e`)}
-      join readiness_spans cs on cs.member_id = ce.member_id and ${covers('cs', sql`p.before_day`)}
+      join (select s.member_id, s.category, s.assessed_on, s.until from readiness_spans s
+        where s.category in ('B', 'C', 'D') and s.assessed_on < (select max(p.s) from p)
+          and (s.until is null or s.until >= (select min(p.s) from p))
+        offset 0) cs on cs.member_id = ce.member_id and ${covers('cs', sql`p.before_day`)}
       where ${activeAt('ce', sql`p.e`)} and ${rank(sql`ce.category`)} < ${rank(sql`cs.category`)}`,
   },
   FAIR_PARTICIPATIONS: participations(['trade_fair'], false),
@@ -149,15 +161,26 @@ export function computedStatement(code: string, q: FigureQuery): RawBuilder<unkn
       ${groupingSets([sql`f.period`], q.sets, column)}`;
   }
   const column = (d: Dimension) => sql.ref(`ev.${COLUMN[d]}`);
+  const kept = (alias: string) => dims.map((d) => sql.ref(`${alias}.${COLUMN[d]}`));
   const last = q.periods[q.periods.length - 1]?.end ?? '1900-01-01';
+  const bucket = (day: RawBuilder<unknown>) =>
+    sql`greatest(1, width_bucket(${day}, ${periodStarts(q.periods)}))`;
+  // Intervals are first counted per (dimensions, start bucket, end bucket) in one pass, then
+  // each group becomes its two changes: expanding every interval into two rows first (a
+  // lateral join, planned as a Memoize per interval) was most of the report (bench/findings.md).
   return sql`with p as ${p},
-    ev as (
-      select f.partner, f.region, f.mtype, f.wled, f.mode, f.sex,
-        greatest(1, width_bucket(x.day, ${periodStarts(q.periods)})) as i, x.delta
+    iv as (
+      select ${sql.join([...kept('f'), sql`${bucket(sql`f.starts`)} as start_bucket`])},
+        case when f.ends is not null and greatest(f.starts, f.ends) <= ${last}::date
+          then ${bucket(sql`greatest(f.starts, f.ends)`)} end as end_bucket,
+        count(*) as n
       from (${computation.intervals}) f
-      cross join lateral (values (f.starts, 1),
-        (case when f.ends is null then null else greatest(f.starts, f.ends) end, -1)) as x(day, delta)
-      where x.day <= ${last}::date and ${only}),
+      where f.starts <= ${last}::date and ${only}
+      group by ${sql.join([...kept('f'), sql`start_bucket`, sql`end_bucket`])}),
+    ev as (
+      select ${sql.join([...kept('iv'), sql`x.i`, sql`x.delta`])}
+      from iv cross join lateral (values (iv.start_bucket, iv.n), (iv.end_bucket, -iv.n)) as x(i, delta)
+      where x.i is not null),
     g as (
       select ev.i, ${disaggregationOf(dims, column)} as disaggregation, sum(ev.delta) as n
       from ev ${groupingSets([sql`ev.i`], q.sets, column)}),
