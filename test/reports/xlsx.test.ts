@@ -90,7 +90,7 @@ t.test(
         'الأعضاء النشيطون المستفيدون من المواكبة',
         'عدد الأعضاء النشيطين في آخر يوم من الفترة: انخرطوا في ذلك اليوم أو قبله ولم ينسحبوا في ذلك اليوم أو قبله.',
       ],
-      'the seeded Arabic name and description (migration 0019)',
+      'the seeded Arabic name and description (migration 0020)',
     );
 
     // A KPI defined with Arabic texts: its Arabic description in the definitions sheet.

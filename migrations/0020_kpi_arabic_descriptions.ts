@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { KPI_ARABIC_DESCRIPTIONS } from './data/0019_kpi_arabic_descriptions.js';
+import { KPI_ARABIC_DESCRIPTIONS } from './data/0020_kpi_arabic_descriptions.js';
 
 /**
  * Arabic descriptions of the seeded KPIs, only where a description exists without Arabic (an

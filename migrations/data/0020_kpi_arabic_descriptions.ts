@@ -1,4 +1,4 @@
-// What each seeded KPI counts, in Arabic, as migration 0019 adds it: data frozen in time. Plain
+// What each seeded KPI counts, in Arabic, as migration 0020 adds it: data frozen in time. Plain
 // and short, for readers of the programme's reports in Arabic (docs/kpis.md gives the rules).
 export const KPI_ARABIC_DESCRIPTIONS: Record<string, string> = {
   MEMBERS_ACTIVE:
