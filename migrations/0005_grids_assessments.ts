@@ -3,7 +3,7 @@ import { DEFAULT_GRID_ID, SIPPO_ERG_V1 } from './data/0005_default_grid.js';
 
 /**
  * Readiness grids (versioned definitions, frozen once published) and assessments of members
- * against them (design/scoring.md). The programme's default grid SIPPO-ERG version 1 is inserted
+ * against them (docs/scoring.md). The programme's default grid SIPPO-ERG version 1 is inserted
  * here, published, as a frozen copy of its definition: a later edit of the source file cannot
  * change what "SIPPO-ERG v1" means on any database (a changed grid is a new version).
  */

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Programme KPIs (kpis.md): definitions with the seeded computed and reported KPIs, targets,
+ * Programme KPIs (docs/kpis.md): definitions with the seeded computed and reported KPIs, targets,
  * reported values and period locks. Every period is stored as its text and its first and last
  * day, so that reports and lock checks compare dates in SQL.
  */
@@ -132,7 +132,7 @@ interface SeedKpi {
 
 const MEMBER_DIMENSIONS = ['partner', 'region', 'memberType', 'womenLed'];
 
-/** Reference data: the KPIs of kpis.md, with the dimensions of its tables. */
+/** Reference data: the KPIs of docs/kpis.md, with the dimensions of its tables. */
 const SEED: SeedKpi[] = [
   {
     code: 'MEMBERS_ACTIVE',

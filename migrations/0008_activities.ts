@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 /**
  * Programme activities (trainings, trade fairs, B2B missions, coaching, awareness) and the
  * members who took part, with the counts of women and men each sent. Also the indexes the KPI
- * report's aggregates need on members and assessments (kpis.md: everything "as of" a day).
+ * report's aggregates need on members and assessments (docs/kpis.md: everything "as of" a day).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * Readiness spans, the report's read model of assessments: one row per submitted assessment,
  * holding its category from its assessedOn until the member's next submitted assessment (by
  * assessedOn, then submission), with the member's dimensions and dates beside it. A member's
- * "category at e" (kpis.md) is then the one span that covers e, read from one index without a
+ * "category at e" (docs/kpis.md) is then the one span that covers e, read from one index without a
  * join, where the report used to pick the latest assessment of every member before e from all
  * of them and join the members. Kept by triggers on assessments and members, so every way
  * those are written (the API, imports, the benchmark's seed) keeps the spans right in the same

@@ -11,7 +11,7 @@ export const ADMIN_KEY_MIN_DISTINCT = 10;
 /** Variables whose values are never repeated in an error message. */
 const SECRETS = new Set(['JAHIZ_ADMIN_KEY']);
 
-/** Environment variables the service reads, with their defaults (api.md → Operations). */
+/** Environment variables the service reads, with their defaults (docs/operations.md → Configuration; the README lists them all). */
 const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),

@@ -463,7 +463,7 @@ export interface paths {
         };
         /**
          * KPI report: baseline, target, actual and achievement per KPI, period and group
-         * @description Computed KPIs are evaluated as of each period’s last day from the registry, assessments and activities (kpis.md); reported KPIs are summed across partners (percentages: Σ numerators / Σ denominators × 100). A partner key sees its own partner’s figures only (another `partner` → 403).
+         * @description Computed KPIs are evaluated as of each period’s last day from the registry, assessments and activities (docs/kpis.md); reported KPIs are summed across partners (percentages: Σ numerators / Σ denominators × 100). A partner key sees its own partner’s figures only (another `partner` → 403).
          */
         get: operations["reportKpis"];
         put?: never;
@@ -735,7 +735,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a draft: compute and freeze its result
-         * @description Scores the answers on the grid (scoring.md) for the member as it is now (type, products’ HS codes) and freezes `result`. A submission with too little coverage or an unanswered knock-out is accepted: its category is `INCOMPLETE`, a result like any other. A second submit → 409; of concurrent submits exactly one succeeds. The member’s readiness becomes the latest submitted assessment by `assessedOn` (ties: the later submission), so submitting an older assessment late does not replace a newer current one.
+         * @description Scores the answers on the grid (docs/scoring.md) for the member as it is now (type, products’ HS codes) and freezes `result`. A submission with too little coverage or an unanswered knock-out is accepted: its category is `INCOMPLETE`, a result like any other. A second submit → 409; of concurrent submits exactly one succeeds. The member’s readiness becomes the latest submitted assessment by `assessedOn` (ties: the later submission), so submitting an older assessment late does not replace a newer current one.
          */
         post: operations["submitAssessment"];
         delete?: never;

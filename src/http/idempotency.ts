@@ -8,7 +8,7 @@ import type { StoredHeaders } from '../db/tables/idempotency-keys.js';
 import { badRequest, HttpProblem } from './problem.js';
 
 /**
- * Idempotent POSTs (api.md → Idempotency), for every POST route at once. A request carrying
+ * Idempotent POSTs (docs/integrators.md → Idempotency), for every POST route at once. A request carrying
  * `Idempotency-Key` is recorded, after authentication and validation, under its scope (the
  * caller, an API key or a person; method; path). A repeat within 24 h replays the first
  * response; a repeat with another body is a 422; a repeat while the first still runs is a 409.

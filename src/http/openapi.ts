@@ -105,7 +105,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         },
         { name: 'people', description: 'The caller: an API key or a signed-in person' },
         { name: 'audit', description: 'Who changed what, when (append-only)' },
-        { name: 'kpis', description: 'KPI definitions, targets and reported values (kpis.md)' },
+        { name: 'kpis', description: 'KPI definitions, targets, reported values (docs/kpis.md)' },
         { name: 'periods', description: 'Reporting period locks' },
         {
           name: 'activities',

@@ -2,7 +2,7 @@ import { type TSchema, Type } from 'typebox';
 import { Nullable } from './nullable.js';
 import { badRequest } from './problem.js';
 
-/** `limit` and `cursor` of every collection (api.md → Lists). */
+/** `limit` and `cursor` of every collection (docs/integrators.md → Lists and pagination). */
 export const PageQuery = {
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1–100' }),
   cursor: Type.Optional(

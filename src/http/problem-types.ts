@@ -53,7 +53,7 @@ export const PROBLEM_TYPES = {
   'grid-status': {
     status: 409,
     title: 'Grid status forbids it',
-    when: 'A published grid edited, a retired grid used, a draft evaluated for a member…',
+    when: 'A published grid edited, an assessment on a grid not published, a status move that does not apply.',
   },
   'assessment-submitted': {
     status: 409,

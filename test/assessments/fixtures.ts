@@ -10,7 +10,7 @@ export const exampleAnswers = (c1: boolean) => [
   { criterion: 'c3', value: 'y' },
 ];
 
-/** 100 × (2 × (1·1 + 3·0.75)/4 + 1 × 0.5)/3, computed in the order of scoring.md. */
+/** 100 × (2 × (1·1 + 3·0.75)/4 + 1 × 0.5)/3, computed in the order of docs/scoring.md. */
 export const EXAMPLE_SCORE = 100 * ((2 * ((1 * 1 + 3 * 0.75) / 4) + 1 * 0.5) / 3);
 export const EXAMPLE_SCORE_C1_FALSE = 100 * ((2 * ((1 * 0 + 3 * 0.75) / 4) + 1 * 0.5) / 3);
 

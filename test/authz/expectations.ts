@@ -1,14 +1,14 @@
 /**
  * Who may call each operation of openapi.yaml, as implemented (routes' `config.allow`), checked
- * against api.md → Auth. Every operation must be listed here, and only those.
+ * against docs/integrators.md → Authentication and roles. Every operation must be listed here, and only those.
  *
  * - `public`: no key needed (health).
  * - `roles`: the roles allowed; any other role → 403, no or a revoked key → 401.
  * - `owned`: the path addresses an object of one partner: another partner's key → 404.
  * - `partnerPath`: the path names the partner (`/v1/partners/{code}/…`): another partner's
- *   key → 403 (api.md, second round → Sync).
+ *   key → 403 (docs/sync.md → 1. Upsert members by your own id).
  *
- * Where the implementation goes beyond api.md's wording it is noted (`// api.md: …`).
+ * Where the implementation goes beyond that page's table it is noted (`// Beyond the table: …`).
  */
 import type { Role } from '../../src/db/tables/api-keys.js';
 
@@ -62,7 +62,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
 
   lockPeriod: ADMIN,
   unlockPeriod: ADMIN,
-  // api.md does not mention reading locks; every role may (they govern what can be reported).
+  // Beyond the table: reading locks; every role may (they govern what can be reported).
   listPeriodLocks: EVERYONE,
 
   createActivity: PARTNER_DATA,
@@ -77,7 +77,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   reportKpiChart: EVERYONE,
   getGridXlsForm: EVERYONE,
 
-  // api.md: reporting reads "KPI definitions, reports and exports"; grids are readable by it too.
+  // Beyond the table: reporting reads KPI definitions, reports and exports, and grids too.
   listGrids: EVERYONE,
   getGrid: EVERYONE,
   createGrid: ADMIN,
@@ -98,7 +98,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
 
   // Scoped per role in the handler (docs/events-and-webhooks.md).
   listEvents: EVERYONE,
-  // api.md: "admin; partner keys for their own events".
+  // Admin, and partner keys for their own events (docs/events-and-webhooks.md).
   createWebhook: PARTNER_DATA,
   listWebhooks: PARTNER_DATA,
   getWebhook: OWNED,

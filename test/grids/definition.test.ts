@@ -8,7 +8,7 @@ import {
 
 const txt = (s: string) => ({ fr: `${s} (fr)`, en: `${s} (en)` });
 
-/** scoring.md's example grid plus a number criterion, so every answer type is present. */
+/** docs/scoring.md's example grid plus a number criterion, so every answer type is present. */
 function validGrid(): GridDefinition {
   return {
     code: 'EXAMPLE',

@@ -39,7 +39,7 @@ t.test('the default grid SIPPO-ERG v1 is published from the first start', async 
   t.same(withoutArabic(row.definition), defaultGrid);
 });
 
-t.test('worked example of scoring.md: create, publish, evaluate', async (t) => {
+t.test('worked example of docs/scoring.md: create, publish, evaluate', async (t) => {
   const created = await api({ method: 'POST', url: '/v1/grids', body: exampleGridBody() });
   t.equal(created.statusCode, 201, created.body);
   const grid = created.json();

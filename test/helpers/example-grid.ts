@@ -1,9 +1,9 @@
-/** The worked example of scoring.md, shared by the pure scoring tests and the route tests. */
+/** The worked example of docs/scoring.md, shared by the pure scoring tests and the route tests. */
 import type { GridDefinition } from '../../src/modules/grids/definition.js';
 
 const txt = (s: string) => ({ fr: `${s} (fr)`, en: `${s} (en)` });
 
-/** The worked example of scoring.md, as its `POST /v1/grids` body (with a code of choice). */
+/** The worked example of docs/scoring.md, as its `POST /v1/grids` body (with a code of choice). */
 export function exampleGridBody(code = 'EXAMPLE'): GridDefinition {
   return {
     code,

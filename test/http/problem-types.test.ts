@@ -5,7 +5,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { PROBLEM_TYPES, type ProblemType } from '../../src/http/problem-types.js';
+import {
+  PROBLEM_TYPES,
+  type ProblemType,
+  problemTypesTable,
+} from '../../src/http/problem-types.js';
 import { startTestApp } from '../helpers/app.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -27,6 +31,14 @@ t.test('every listed type is one the code throws', async (t) => {
   const code = sources.join('\n');
   // HttpProblem takes only listed names (typed); a name no source spells is a dead entry.
   for (const type of listed) t.ok(code.includes(`'${type}'`), `${type} is thrown somewhere`);
+});
+
+t.test('docs/integrators.md has the same table', async (t) => {
+  const page = await readFile(path.join(root, 'docs/integrators.md'), 'utf8');
+  const table = /<!-- problem-types:start -->\n([\s\S]*?)\n<!-- problem-types:end -->/.exec(
+    page,
+  )?.[1];
+  t.equal(table, problemTypesTable(), 'paste problemTypesTable() between the markers');
 });
 
 const { api } = await startTestApp(t);

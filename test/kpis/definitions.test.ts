@@ -52,7 +52,7 @@ t.test('KPI definitions', async (t) => {
   const reportingKey = await keyFor('reporting');
 
   t.test(
-    'the seeded KPIs of kpis.md are there, with their cumulations and dimensions',
+    'the seeded KPIs of docs/kpis.md are there, with their cumulations and dimensions',
     async (t) => {
       const computed = await api({ method: 'GET', url: '/v1/kpis?source=computed&limit=100' });
       t.equal(computed.statusCode, 200);

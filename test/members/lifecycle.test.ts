@@ -106,7 +106,7 @@ t.test('members: identifiers, roles, withdrawal, erasure, audit', async (t) => {
         { method: 'DELETE', url: `/v1/members/${id}` },
         { method: 'POST', url: `/v1/members/${id}/erase-personal-data` },
       ] as const;
-      // Another partner's partner-path names a public partner: 403 (api.md, second round).
+      // Another partner's partner-path names a public partner: 403 (docs/sync.md).
       const partnerPaths = [
         {
           method: 'PUT',

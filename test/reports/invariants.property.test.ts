@@ -131,7 +131,7 @@ t.test('report invariants on generated data', async (t) => {
     return { members, assessments };
   }
 
-  /** Reference counts, straight from kpis.md, in plain code. */
+  /** Reference counts, straight from docs/kpis.md, in plain code. */
   function reference(data: Awaited<ReturnType<typeof load>>, start: string, end: string) {
     const active = data.members.filter(
       (m) => m.joinedOn <= end && (m.withdrawnOn === null || m.withdrawnOn > end),

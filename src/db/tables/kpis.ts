@@ -12,7 +12,7 @@ export interface MultilingualText {
   ar?: string;
 }
 
-/** A KPI definition (kpis.md). jsonb columns are written as JSON text, read back parsed. */
+/** A KPI definition (docs/kpis.md). jsonb columns are written as JSON text, read back parsed. */
 export interface KpisTable {
   code: string;
   name: JSONColumnType<MultilingualText, string, string>;

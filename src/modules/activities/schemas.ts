@@ -5,7 +5,7 @@ import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
 import { ACTIVITY_MODES } from '../kpis/dimensions.js';
 import { RegionSchema } from '../members/schemas.js';
 
-/** Documented maxima (api.md → Limits). */
+/** Documented maxima (docs/integrators.md → Conventions). */
 export const ACTIVITY_LIMITS = {
   titleLength: 300,
   cityLength: 100,

@@ -5,7 +5,7 @@ import type { Readiness } from './schemas.js';
 
 /**
  * A member's readiness: every submitted assessment oldest first, and the current one, the last
- * of them (latest assessedOn, then latest submission; api.md). An INCOMPLETE latest assessment
+ * of them (latest assessedOn, then latest submission; docs/kpis.md → Member dates). An INCOMPLETE latest assessment
  * is current as INCOMPLETE: the programme sees that the last visit could not conclude.
  */
 export async function readinessOf(db: Kysely<Database>, memberId: string): Promise<Readiness> {

@@ -131,7 +131,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Submit a draft: compute and freeze its result',
         description:
-          'Scores the answers on the grid (scoring.md) for the member as it is now (type, products’ HS codes) and freezes `result`. A submission with too little coverage or an unanswered knock-out is accepted: its category is `INCOMPLETE`, a result like any other. A second submit → 409; of concurrent submits exactly one succeeds. The member’s readiness becomes the latest submitted assessment by `assessedOn` (ties: the later submission), so submitting an older assessment late does not replace a newer current one.',
+          'Scores the answers on the grid (docs/scoring.md) for the member as it is now (type, products’ HS codes) and freezes `result`. A submission with too little coverage or an unanswered knock-out is accepted: its category is `INCOMPLETE`, a result like any other. A second submit → 409; of concurrent submits exactly one succeeds. The member’s readiness becomes the latest submitted assessment by `assessedOn` (ties: the later submission), so submitting an older assessment late does not replace a newer current one.',
         params: AssessmentParams,
         response: { 200: ref(AssessmentSchema) },
       },

@@ -16,7 +16,7 @@ export function slug(code: string): string {
   return code.toLowerCase().replace(/[^a-z0-9]+/g, '_');
 }
 
-/** The name rule of api.md, before collisions are resolved. */
+/** The name rule of docs/field-collection.md, before collisions are resolved. */
 export const criterionBaseName = (code: string) => `c_${slug(code)}`;
 
 /** Fixed questions of every form; none starts with a generated prefix (`c_`, `d_`, `na_`, `l_`). */

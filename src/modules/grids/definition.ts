@@ -1,5 +1,5 @@
 /**
- * Readiness grid definitions: the request body of `POST /v1/grids` (see design/scoring.md).
+ * Readiness grid definitions: the request body of `POST /v1/grids` (see docs/scoring.md).
  *
  * Two layers, on purpose:
  * - the TypeBox schemas below check the *shape* (types, required fields, lengths, code patterns)

@@ -1,9 +1,9 @@
 /**
- * Scoring of an assessment against a grid: a direct transcription of design/scoring.md.
- * Pure functions, no I/O. Notation follows the document: s = criterion score, w_c / w_d =
+ * Scoring of an assessment against a grid: the rules of docs/scoring.md, one function per step.
+ * Pure functions, no I/O. Notation follows that page: s = criterion score, w_c / w_d =
  * criterion / dimension weights, g(c) = global weight, S_d = dimension score.
  *
- * Choices the document leaves open (and that the result schema documents):
+ * Edge cases, which docs/scoring.md and the result schema state too:
  * - `member = null` (e.g. evaluating a grid without a member): `appliesTo` is not evaluated and
  *   every criterion applies.
  * - An answer with no `value` (or `value: null`) and no `notApplicable: true` is *unanswered*:

@@ -11,7 +11,7 @@ export function definitionErrors(input: KpiDefinition, builtIn: boolean): FieldE
     errors.push({
       pointer: '/source',
       message:
-        'must be reported: computed KPIs are the ones built into the service (see kpis.md); ' +
+        'must be reported: computed KPIs are the ones built into the service (see docs/kpis.md); ' +
         'a new KPI is reported by partners',
     });
   }

@@ -5,7 +5,7 @@ import type { FieldError } from '../../http/problem.js';
 import { MEMBER_TYPES } from '../grids/definition.js';
 import { isRegion } from '../reference/subdivisions.js';
 
-/** The disaggregations a KPI may allow (api.md → KPIs). */
+/** The disaggregations a KPI may allow (docs/kpis.md → Computed KPIs). */
 export const DIMENSIONS: readonly Dimension[] = [
   'partner',
   'region',

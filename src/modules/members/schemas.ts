@@ -7,7 +7,7 @@ import { PartnerCode } from '../partners/schemas.js';
 import { REGIONS } from '../reference/subdivisions.js';
 import { MemberTypeRef } from './member-type.js';
 
-/** Documented maxima (api.md → Limits). */
+/** Documented maxima (docs/integrators.md → Conventions). */
 export const LIMITS = {
   products: 100,
   certifications: 50,

@@ -1,5 +1,5 @@
 /**
- * Reporting periods (kpis.md → Periods): `YYYY`, `YYYYQn` and `YYYY-MM`, each a closed range of
+ * Reporting periods (docs/kpis.md → Periods): `YYYY`, `YYYYQn` and `YYYY-MM`, each a closed range of
  * calendar days `[start, end]` as 'YYYY-MM-DD' strings. Pure functions, no clock, no database.
  * ISO dates of four-digit years compare correctly as strings, which the SQL side relies on too.
  */

@@ -78,7 +78,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'KPI report: baseline, target, actual and achievement per KPI, period and group',
         description:
           'Computed KPIs are evaluated as of each period’s last day from the registry, ' +
-          'assessments and activities (kpis.md); reported KPIs are summed across partners ' +
+          'assessments and activities (docs/kpis.md); reported KPIs are summed across partners ' +
           '(percentages: Σ numerators / Σ denominators × 100). A partner key sees its own ' +
           'partner’s figures only (another `partner` → 403).',
         querystring: ReportQuerySchema,
