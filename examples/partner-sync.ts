@@ -12,6 +12,8 @@
  *    by page, and keep the latest `updatedAt` seen for the next night.
  * 4. Follow the change feed `GET /v1/events?after=…` (docs/events-and-webhooks.md): every
  *    event since the cursor stored last night, in order, without gaps; store `nextCursor`.
+ * 5. Or be told at once: a webhook subscription pushes the same events; its receiver verifies
+ *    each signature and handles each event once (examples/webhook-receiver.ts).
  *
  * Run against a service: `JAHIZ_URL=… JAHIZ_API_KEY=… JAHIZ_PARTNER=FENIP
  * npx tsx examples/partner-sync.ts members.json [updatedSince]` (members.json: an array of
