@@ -773,7 +773,7 @@ export interface paths {
         };
         /**
          * A member’s current readiness and its history
-         * @description `current` is the latest submitted assessment by `assessedOn` (ties: the later submission), whatever its category, `INCOMPLETE` included; null before any submission. `history` lists every submitted assessment, oldest first.
+         * @description `current` is the latest submitted assessment by `assessedOn` (ties: the later submission), whatever its category, `INCOMPLETE` included, with its `gaps` (what to work on next and the recommendation for each); null before any submission. `history` lists every submitted assessment, oldest first. Scores are rounded to 4 decimals.
          */
         get: operations["getMemberReadiness"];
         put?: never;
@@ -1461,9 +1461,12 @@ export interface components {
             cap?: string;
             recommendation: components["schemas"]["MultilingualText"];
         };
-        /** The score and category of answers on a grid */
+        /**
+         * The score and category of answers on a grid
+         * @description Every number is rounded to 4 decimals, each computed from unrounded values (so parts may not add up to the last digit).
+         */
         AssessmentResult: {
-            /** @description Unrounded, 0 to 100; 0 when no applicable criterion is answered. */
+            /** @description 0 to 100; 0 when no applicable criterion is answered. */
             score: number;
             /** @description Σ g(c) over answered applicable criteria, 0 to 1. */
             coverage: number;
@@ -1642,6 +1645,8 @@ export interface components {
                 assessedOn: string;
                 category: string;
                 score: number;
+                /** @description What to work on next, with its recommendation: the `gaps` of the current assessment’s result. */
+                gaps: components["schemas"]["Gap"][];
             } | null;
             /** @description Every submitted assessment, oldest first (assessedOn, then submission). */
             history: {
@@ -2187,6 +2192,10 @@ export interface components {
         IdempotencyKey: string;
         /** @description An `ETag` you hold: 304 while it is current */
         IfNoneMatch: string;
+        /** @description The `ETag` of the version being updated, e.g. `"3"` */
+        IfMatch: string;
+        /** @description The `ETag` of the version being updated, e.g. `"3"` */
+        IfMatchOptional: string;
     };
     requestBodies: never;
     headers: never;
@@ -2293,9 +2302,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2387,9 +2398,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2527,9 +2540,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2579,7 +2594,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatchOptional"];
             };
             path: {
                 id: string;
@@ -2604,9 +2619,9 @@ export interface operations {
     patchMember: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -2700,7 +2715,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatchOptional"];
             };
             path: {
                 code: string;
@@ -2724,9 +2739,11 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2889,9 +2906,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2939,9 +2958,9 @@ export interface operations {
     updateKpi: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 code: string;
@@ -2994,9 +3013,9 @@ export interface operations {
     replaceKpiTargets: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 code: string;
@@ -3177,9 +3196,11 @@ export interface operations {
                     "application/json": components["schemas"]["PeriodLock"];
                 };
             };
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3310,9 +3331,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3360,9 +3383,9 @@ export interface operations {
     patchActivity: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -3623,9 +3646,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3673,9 +3698,9 @@ export interface operations {
     updateGrid: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -3706,7 +3731,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatchOptional"];
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3735,7 +3760,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatchOptional"];
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3773,9 +3798,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3810,7 +3837,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Every number is rounded to 4 decimals, each computed from unrounded values (so parts may not add up to the last digit). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3878,9 +3905,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3928,9 +3957,9 @@ export interface operations {
     patchAssessment: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -4007,9 +4036,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4126,9 +4157,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4198,9 +4231,9 @@ export interface operations {
     patchWebhook: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;

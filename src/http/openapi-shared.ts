@@ -8,10 +8,15 @@ import { isDeepStrictEqual } from 'node:util';
  * (@fastify/swagger's `transformObject`).
  */
 const SHARED_RESPONSES: Record<string, string> = { '4XX': 'Refused', '5XX': 'Unavailable' };
+/** By header name, with `?` when the header is optional. */
 const SHARED_PARAMETERS: Record<string, string> = {
-  'idempotency-key': 'IdempotencyKey',
-  'if-none-match': 'IfNoneMatch',
+  'idempotency-key?': 'IdempotencyKey',
+  'if-none-match?': 'IfNoneMatch',
+  'if-match': 'IfMatch',
+  'if-match?': 'IfMatchOptional',
 };
+const sharedParameterName = (parameter: Json) =>
+  SHARED_PARAMETERS[`${parameter.name}${parameter.required ? '' : '?'}`];
 
 type Json = Record<string, unknown>;
 interface Operation {
@@ -49,7 +54,7 @@ export function shareRepeatedParts<T extends { paths?: object; components?: obje
       if (operation.parameters)
         operation.parameters = operation.parameters.map((parameter) =>
           parameter.in === 'header'
-            ? parameters.refer(SHARED_PARAMETERS[parameter.name as string], parameter)
+            ? parameters.refer(sharedParameterName(parameter), parameter)
             : parameter,
         );
     }
