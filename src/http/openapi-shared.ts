@@ -1,5 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 
+type Json = Record<string, unknown>;
+interface Operation {
+  parameters?: Json[];
+  responses?: Record<string, Json>;
+}
+
 /**
  * Responses and header parameters that most operations repeat word for word are written once
  * under `components` and referenced from each operation: one definition for readers and client
@@ -18,12 +24,6 @@ const SHARED_PARAMETERS: Record<string, string> = {
 const sharedParameterName = (parameter: Json) =>
   SHARED_PARAMETERS[`${parameter.name}${parameter.required ? '' : '?'}`];
 
-type Json = Record<string, unknown>;
-interface Operation {
-  parameters?: Json[];
-  responses?: Record<string, Json>;
-}
-
 /**
  * Names the first occurrence of each shared item and replaces every identical copy with a
  * `$ref` to it; a copy that differs (an operation's own wording) stays where it is.
@@ -41,6 +41,7 @@ class Sharing {
   }
 }
 
+/** The document with the shared responses and header parameters named and referenced. */
 export function shareRepeatedParts<T extends { paths?: object; components?: object }>(
   document: T,
 ): T {
