@@ -3,8 +3,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js';
 import type { DatabaseHandle, Db } from './db/database.js';
 import { registerAuth } from './http/auth.js';
+import { registerCreatedLocation } from './http/created.js';
 import { answerFrameworkError, registerErrorHandling } from './http/errors.js';
-import { registerConditionalGet } from './http/etag.js';
+import { registerConditionalGet, registerIfMatch } from './http/etag.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerMergePatch } from './http/merge-patch.js';
 import { registerMetrics } from './http/metrics.js';
@@ -92,6 +93,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerRateLimit(app);
   registerIdempotency(app);
   registerConditionalGet(app);
+  registerIfMatch(app);
+  registerCreatedLocation(app);
   await registerOpenApi(app);
   await registerMetrics(app);
 

@@ -773,7 +773,7 @@ export interface paths {
         };
         /**
          * A member’s current readiness and its history
-         * @description `current` is the latest submitted assessment by `assessedOn` (ties: the later submission), whatever its category, `INCOMPLETE` included; null before any submission. `history` lists every submitted assessment, oldest first.
+         * @description `current` is the latest submitted assessment by `assessedOn` (ties: the later submission), whatever its category, `INCOMPLETE` included, with its `gaps` (what to work on next and the recommendation for each); null before any submission. `history` lists every submitted assessment, oldest first. Scores are rounded to 4 decimals.
          */
         get: operations["getMemberReadiness"];
         put?: never;
@@ -1461,9 +1461,12 @@ export interface components {
             cap?: string;
             recommendation: components["schemas"]["MultilingualText"];
         };
-        /** The score and category of answers on a grid */
+        /**
+         * The score and category of answers on a grid
+         * @description Every number is rounded to 4 decimals, each computed from unrounded values (so parts may not add up to the last digit).
+         */
         AssessmentResult: {
-            /** @description Unrounded, 0 to 100; 0 when no applicable criterion is answered. */
+            /** @description 0 to 100; 0 when no applicable criterion is answered. */
             score: number;
             /** @description Σ g(c) over answered applicable criteria, 0 to 1. */
             coverage: number;
@@ -1642,6 +1645,8 @@ export interface components {
                 assessedOn: string;
                 category: string;
                 score: number;
+                /** @description What to work on next, with its recommendation: the `gaps` of the current assessment’s result. */
+                gaps: components["schemas"]["Gap"][];
             } | null;
             /** @description Every submitted assessment, oldest first (assessedOn, then submission). */
             history: {
@@ -2191,6 +2196,10 @@ export interface components {
         IdempotencyKey: string;
         /** @description An `ETag` you hold: 304 while it is current */
         IfNoneMatch: string;
+        /** @description The `ETag` of the version being updated, e.g. `"3"` */
+        IfMatch: string;
+        /** @description The `ETag` of the version being updated, e.g. `"3"` */
+        IfMatchOptional: string;
     };
     requestBodies: never;
     headers: never;
@@ -2297,9 +2306,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2391,9 +2402,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2531,9 +2544,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2583,7 +2598,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatchOptional"];
             };
             path: {
                 id: string;
@@ -2608,9 +2623,9 @@ export interface operations {
     patchMember: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -2704,7 +2719,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatchOptional"];
             };
             path: {
                 code: string;
@@ -2728,9 +2743,11 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2893,9 +2910,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2943,9 +2962,9 @@ export interface operations {
     updateKpi: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 code: string;
@@ -2998,9 +3017,9 @@ export interface operations {
     replaceKpiTargets: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 code: string;
@@ -3181,9 +3200,11 @@ export interface operations {
                     "application/json": components["schemas"]["PeriodLock"];
                 };
             };
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3314,9 +3335,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3364,9 +3387,9 @@ export interface operations {
     patchActivity: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -3629,9 +3652,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3679,9 +3704,9 @@ export interface operations {
     updateGrid: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -3712,7 +3737,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatchOptional"];
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3741,7 +3766,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match"?: components["parameters"]["IfMatchOptional"];
                 /** @description Makes the POST safe to retry (1–255 visible ASCII characters, e.g. a UUID). For 24 h a repeat with the same key, method, path and body from the same caller replays the first response with `Idempotent-Replayed: true`; the same key with another body is a 422, and a repeat while the first is still running is a 409 with `Retry-After`. */
                 "idempotency-key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3779,9 +3804,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3816,7 +3843,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Every number is rounded to 4 decimals, each computed from unrounded values (so parts may not add up to the last digit). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3884,9 +3911,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3934,9 +3963,9 @@ export interface operations {
     patchAssessment: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -4013,9 +4042,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4132,9 +4163,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The path of the created resource, e.g. `/v1/members/{id}` */
+                    location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4204,9 +4237,9 @@ export interface operations {
     patchWebhook: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The `ETag` of the version being updated, e.g. `"3"` */
-                "if-match"?: string;
+                "if-match": components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;

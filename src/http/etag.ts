@@ -8,33 +8,70 @@ import type {
 import { type TObject, Type } from 'typebox';
 import { HttpProblem } from './problem.js';
 
-/** Request headers of every conditional update (documented in the contract). */
-export const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(
-    Type.String({ description: 'The `ETag` of the version being updated, e.g. `"3"`' }),
-  ),
+const IfMatchValue = Type.String({
+  description: 'The `ETag` of the version being updated, e.g. `"3"`',
 });
 
-export function setVersionTag(reply: FastifyReply, version: number) {
-  reply.header('etag', `"${version}"`);
+/**
+ * The headers of an update that needs If-Match. Declaring them is enough: the contract marks
+ * the header required and a request without it is answered 428 before validation (which would
+ * say 400), by the hook registerIfMatch adds to every route that declares them.
+ */
+export const IfMatchRequired = Type.Object({ 'if-match': IfMatchValue });
+
+/** The headers of an update where If-Match is optional (absent: unconditional). */
+export const IfMatchOptional = Type.Object({ 'if-match': Type.Optional(IfMatchValue) });
+
+const preconditionRequired = () =>
+  new HttpProblem({
+    type: 'precondition-required',
+    detail: 'This update needs an If-Match header with the ETag of the version you read.',
+  });
+
+const isMissing = (header: string | undefined): header is undefined | '' =>
+  header === undefined || header === '';
+
+/** Routes declaring IfMatchRequired answer 428 without the header (see IfMatchRequired). */
+export function registerIfMatch(app: FastifyInstance) {
+  app.addHook('onRoute', (route) => {
+    // By `required`, not identity: other hooks copy the headers schema (idempotency.ts).
+    const headers = route.schema?.headers as { required?: string[] } | undefined;
+    if (!headers?.required?.includes('if-match')) return;
+    const refuseWithoutIfMatch = async (request: FastifyRequest) => {
+      if (isMissing(request.headers['if-match'])) throw preconditionRequired();
+    };
+    const hooks = route.preValidation;
+    route.preValidation = [refuseWithoutIfMatch, ...(hooks ? [hooks].flat() : [])];
+  });
 }
 
 /**
- * The version an update is conditioned on: 428 when If-Match is missing, 412 when it cannot
- * name any version. `*` is RFC 9110's "any current version" and yields undefined.
+ * If-Match as sent: undefined when absent, `*` (RFC 9110's "any current version") or the
+ * version it names; 412 when it cannot name any version.
  */
-export function expectedVersion(request: FastifyRequest): number | undefined {
+export function ifMatch(request: FastifyRequest): number | '*' | undefined {
   const header = request.headers['if-match'];
-  if (header === undefined || header === '') {
-    throw new HttpProblem({
-      type: 'precondition-required',
-      detail: 'This update needs an If-Match header with the ETag of the version you read.',
-    });
-  }
-  if (header.trim() === '*') return undefined;
+  if (isMissing(header)) return undefined;
+  if (header.trim() === '*') return '*';
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   if (!match) throw staleVersion();
   return Number(match[1]);
+}
+
+/** The version an update is conditioned on, if any: `*` and no If-Match both mean any. */
+export function optionalVersion(request: FastifyRequest): number | undefined {
+  const version = ifMatch(request);
+  return version === '*' ? undefined : version;
+}
+
+/** The version an update that needs If-Match is conditioned on: 428 when it is missing. */
+export function expectedVersion(request: FastifyRequest): number | undefined {
+  if (isMissing(request.headers['if-match'])) throw preconditionRequired();
+  return optionalVersion(request);
+}
+
+export function setVersionTag(reply: FastifyReply, version: number) {
+  reply.header('etag', `"${version}"`);
 }
 
 export function staleVersion(current?: number) {

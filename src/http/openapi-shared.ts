@@ -1,5 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 
+type Json = Record<string, unknown>;
+interface Operation {
+  parameters?: Json[];
+  responses?: Record<string, Json>;
+}
+
 /**
  * Responses and header parameters that most operations repeat word for word are written once
  * under `components` and referenced from each operation: one definition for readers and client
@@ -8,16 +14,15 @@ import { isDeepStrictEqual } from 'node:util';
  * (@fastify/swagger's `transformObject`).
  */
 const SHARED_RESPONSES: Record<string, string> = { '4XX': 'Refused', '5XX': 'Unavailable' };
+/** By header name, with `?` when the header is optional. */
 const SHARED_PARAMETERS: Record<string, string> = {
-  'idempotency-key': 'IdempotencyKey',
-  'if-none-match': 'IfNoneMatch',
+  'idempotency-key?': 'IdempotencyKey',
+  'if-none-match?': 'IfNoneMatch',
+  'if-match': 'IfMatch',
+  'if-match?': 'IfMatchOptional',
 };
-
-type Json = Record<string, unknown>;
-interface Operation {
-  parameters?: Json[];
-  responses?: Record<string, Json>;
-}
+const sharedParameterName = (parameter: Json) =>
+  SHARED_PARAMETERS[`${parameter.name}${parameter.required ? '' : '?'}`];
 
 /**
  * Names the first occurrence of each shared item and replaces every identical copy with a
@@ -36,6 +41,7 @@ class Sharing {
   }
 }
 
+/** The document with the shared responses and header parameters named and referenced. */
 export function shareRepeatedParts<T extends { paths?: object; components?: object }>(
   document: T,
 ): T {
@@ -49,7 +55,7 @@ export function shareRepeatedParts<T extends { paths?: object; components?: obje
       if (operation.parameters)
         operation.parameters = operation.parameters.map((parameter) =>
           parameter.in === 'header'
-            ? parameters.refer(SHARED_PARAMETERS[parameter.name as string], parameter)
+            ? parameters.refer(sharedParameterName(parameter), parameter)
             : parameter,
         );
     }

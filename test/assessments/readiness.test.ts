@@ -95,9 +95,11 @@ t.test('default grid, saffron cooperative (HS 091020): hand-computed result', as
       10 * S.DIGITAL) /
     100;
   const r = a.result;
-  t.ok(Math.abs(r.score - 100 * expected) < 1e-9, `${r.score} ≈ ${100 * expected}`);
-  t.equal(r.score.toFixed(4), '63.7268');
-  t.ok(Math.abs(r.coverage - (1 - (10 / 100) * (1 / 7))) < 1e-12, `coverage ${r.coverage}`);
+  // Every number answered rounded to 4 decimals, each from the unrounded value.
+  const four = (x: number) => Number(x.toFixed(4));
+  t.equal(r.score, four(100 * expected));
+  t.equal(r.score, 63.7268);
+  t.equal(r.coverage, four(1 - (10 / 100) * (1 / 7)));
   t.equal(r.category, 'B');
   t.equal(r.baseCategory, 'B');
   t.same(r.knockouts, []);
@@ -110,9 +112,9 @@ t.test('default grid, saffron cooperative (HS 091020): hand-computed result', as
     { criterion: 'FSH_SUSTAINABLE', reason: 'appliesTo' },
   ]);
   for (const d of r.dimensions) {
-    t.ok(Math.abs(d.score - S[d.code as keyof typeof S]) < 1e-12, `${d.code} ${d.score}`);
+    t.equal(d.score, four(S[d.code as keyof typeof S]), d.code);
   }
-  t.equal(r.pointsToNext.toFixed(4), (80 - 63.7268).toFixed(4));
+  t.equal(r.pointsToNext, four(80 - 100 * expected));
 });
 
 t.test('readiness: current by assessedOn, history oldest first', async (t) => {
@@ -138,8 +140,16 @@ t.test('readiness: current by assessedOn, history oldest first', async (t) => {
     assessmentId: june.id,
     assessedOn: '2025-06-01',
     category: 'C',
-    score: june.score,
+    score: 54.1667,
+    // The current assessment's gaps, as GET /v1/assessments/{id} serves them: no second call.
+    gaps: june.result.gaps,
   });
+  const [knockout, ...others] = readiness.current.gaps;
+  t.match(knockout, { criterion: 'c1', knockout: true, cap: 'C', score: 0 });
+  t.ok(knockout.recommendation.fr && knockout.recommendation.en, 'with its recommendation');
+  t.ok(others.length > 0, 'answered criteria below 1 follow the knock-out');
+  for (const gap of readiness.current.gaps)
+    t.equal(gap.potentialPoints, Number(gap.potentialPoints.toFixed(4)), 'rounded to 4 decimals');
   t.same(
     readiness.history.map((h: { assessmentId: string; category: string }) => [
       h.assessmentId,
@@ -231,7 +241,7 @@ t.test('re-scoring on another version keeps the old result byte-identical', asyn
   );
   // D1 = c1 alone = 1; c2 and c4 unanswered → coverage (2/3)·(1/4) < 0.8 → INCOMPLETE.
   t.equal(rescored.result.score, 100);
-  t.equal(rescored.result.coverage, (2 / 3) * (1 / 4));
+  t.equal(rescored.result.coverage, 0.1667);
   t.equal(rescored.category, 'INCOMPLETE');
 
   const after = await api({ method: 'GET', url: `/v1/assessments/${original.id}` });

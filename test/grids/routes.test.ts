@@ -60,8 +60,9 @@ t.test('worked example of docs/scoring.md: create, publish, evaluate', async (t)
     });
     t.equal(res.statusCode, 200, res.body);
     const result = res.json();
-    t.equal(result.score, EXAMPLE_SCORE);
-    t.equal(result.score.toFixed(10), '70.8333333333');
+    // Answered rounded to 4 decimals: 70.8333333… reads 70.8333.
+    t.equal(result.score, Number(EXAMPLE_SCORE.toFixed(4)));
+    t.equal(result.score, 70.8333);
     t.equal(result.category, 'B');
     t.equal(result.baseCategory, 'B');
     t.equal(result.coverage, 1);
@@ -81,8 +82,8 @@ t.test('worked example of docs/scoring.md: create, publish, evaluate', async (t)
     body: { answers: exampleAnswers(false) },
   });
   const result = failed.json();
-  t.equal(result.score, EXAMPLE_SCORE_C1_FALSE);
-  t.equal(result.score.toFixed(10), '54.1666666667');
+  t.equal(result.score, Number(EXAMPLE_SCORE_C1_FALSE.toFixed(4)));
+  t.equal(result.score, 54.1667);
   t.equal(result.baseCategory, 'C');
   t.equal(result.category, 'C');
   t.same(result.knockouts, [{ criterion: 'c1', cap: 'C' }]);
@@ -301,4 +302,39 @@ t.test('roles: only admin writes grids; unknown grid 404', async (t) => {
     url: '/v1/grids/01936000-0000-7000-8000-0000000000ff',
   });
   t.equal(missing.statusCode, 404);
+});
+
+t.test('results are answered rounded to 4 decimals, decided on the unrounded values', async (t) => {
+  const example = exampleGridBody('ROUNDING');
+  const [c1] = example.dimensions[0]!.criteria;
+  const grid = await createPublished('ROUNDING', {
+    ...example,
+    categories: [example.categories[0], { ...example.categories[3]!, minScore: 0 }],
+    dimensions: [
+      {
+        ...example.dimensions[0],
+        criteria: [
+          {
+            ...c1,
+            knockout: undefined,
+            answer: { type: 'choice', options: [{ code: 'near', score: 0.7999996 }] },
+          },
+        ],
+      },
+    ],
+  });
+  const res = await api({
+    method: 'POST',
+    url: `/v1/grids/${grid.id}/evaluate`,
+    body: { answers: [{ criterion: 'c1', value: 'near' }] },
+  });
+  t.equal(res.statusCode, 200, res.body);
+  // 79.99996 reads 80, yet it is below category A's 80: the category comes from 79.99996.
+  t.match(res.json(), {
+    score: 80,
+    category: 'D',
+    nextCategory: 'A',
+    pointsToNext: 0,
+    gaps: [{ criterion: 'c1', score: 0.8, potentialPoints: 20 }],
+  });
 });

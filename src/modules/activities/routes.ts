@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { partnerScope } from '../../http/auth.js';
 import { ref } from '../../http/components.js';
-import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
+import { created } from '../../http/created.js';
+import { expectedVersion, IfMatchRequired, setVersionTag } from '../../http/etag.js';
 import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
 import { createActivity, getActivity, patchActivity, toActivity } from './commands.js';
 import { listActivities, participantsOf } from './repository.js';
@@ -52,7 +53,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .transaction()
         .execute((trx) => createActivity(trx, request.principal, request.body));
       setVersionTag(reply, stored.row.version);
-      return reply.status(201).send(toActivity(stored));
+      return created(reply, `/v1/activities/${stored.row.id}`).send(toActivity(stored));
     },
   );
 
@@ -119,7 +120,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'sent, replaces the whole list. `If-Match` is required: missing → 428, stale → 412. ' +
           '`partnerCode` cannot change.',
         params: ActivityParams,
-        headers: IfMatchHeaders,
+        headers: IfMatchRequired,
         body: ref(ActivityPatchSchema),
         response: { 200: ref(ActivitySchema) },
       },

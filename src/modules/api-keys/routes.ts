@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { forgetApiKey } from '../../http/auth.js';
+import { created as createdAt } from '../../http/created.js';
 import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, notFound } from '../../http/problem.js';
 import { diffChanges, recordAuditEvent } from '../audit/repository.js';
@@ -52,7 +53,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         return key;
       });
-      return reply.status(201).send(created);
+      return createdAt(reply, `/v1/api-keys/${created.id}`).send(created);
     },
   );
 

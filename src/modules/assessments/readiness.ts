@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { submittedHistory } from './repository.js';
+import { rounded, roundedGap } from '../grids/rounding.js';
+import { storedResult, submittedHistory } from './repository.js';
 import type { Readiness } from './schemas.js';
 
 /**
@@ -17,19 +18,21 @@ export async function readinessOf(db: Kysely<Database>, memberId: string): Promi
     gridCode: r.gridCode,
     gridVersion: r.gridVersion,
     category: r.category as string,
-    score: r.score as number,
+    score: rounded(r.score as number),
     rescoredFrom: r.rescoredFrom,
   }));
   const last = history[history.length - 1];
+  if (!last) return { current: null, history };
+  // The gaps served with the assessment itself (its result), so one call says what to do next.
+  const result = await storedResult(db, last.assessmentId);
   return {
-    current: last
-      ? {
-          assessmentId: last.assessmentId,
-          assessedOn: last.assessedOn,
-          category: last.category,
-          score: last.score,
-        }
-      : null,
+    current: {
+      assessmentId: last.assessmentId,
+      assessedOn: last.assessedOn,
+      category: last.category,
+      score: last.score,
+      gaps: (result?.gaps ?? []).map(roundedGap),
+    },
     history,
   };
 }

@@ -3,6 +3,7 @@ import { applyListOrder } from '../../db/list-order.js';
 import type { Database } from '../../db/schema.js';
 import type { AssessmentsTable, AssessorDoc } from '../../db/tables/assessments.js';
 import type { ListOrder } from '../../http/pagination.js';
+import { rounded, roundedResult } from '../grids/rounding.js';
 import type { Answer, AssessmentResult } from '../grids/scoring.js';
 import type { Assessment, AssessmentListFilters } from './schemas.js';
 
@@ -26,8 +27,8 @@ export function toAssessment(row: AssessmentRow): Assessment {
     assessedOn: row.assessedOn,
     assessor: row.assessor,
     answers: row.answers,
-    result: row.result,
-    score: row.score,
+    result: row.result && roundedResult(row.result),
+    score: row.score === null ? null : rounded(row.score),
     category: row.category,
     rescoredFrom: row.rescoredFrom,
     submissionId: row.submissionId,
@@ -167,6 +168,16 @@ export async function markSubmitted(
 }
 
 /** A member's submitted assessments, oldest first: by assessedOn, then by submission. */
+/** The stored (unrounded) result of an assessment, or null while it is a draft. */
+export async function storedResult(db: Db, assessmentId: string) {
+  const row = await db
+    .selectFrom('assessments')
+    .select('result')
+    .where('id', '=', assessmentId)
+    .executeTakeFirst();
+  return row?.result ?? null;
+}
+
 export async function submittedHistory(db: Db, memberId: string) {
   return db
     .selectFrom('assessments')

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ref } from '../../http/components.js';
-import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
+import { created } from '../../http/created.js';
+import { expectedVersion, IfMatchRequired, setVersionTag } from '../../http/etag.js';
 import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
 import { findMember } from '../members/repository.js';
@@ -50,7 +51,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .transaction()
         .execute((trx) => createAssessment(trx, request.principal, request.body));
       setVersionTag(reply, row.version);
-      return reply.status(201).send(toAssessment(row));
+      return created(reply, `/v1/assessments/${row.id}`).send(toAssessment(row));
     },
   );
 
@@ -105,7 +106,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Body: `application/merge-patch+json` (or `application/json`). `If-Match` is required: missing → 428, stale → 412. A submitted assessment never changes → 409.',
         params: AssessmentParams,
-        headers: IfMatchHeaders,
+        headers: IfMatchRequired,
         body: ref(AssessmentPatchSchema),
         response: { 200: ref(AssessmentSchema) },
       },
@@ -167,7 +168,10 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           rescoreAssessment(trx, request.principal, request.params.id, request.body.gridId),
         );
       setVersionTag(reply, row.version);
-      return reply.status(201).send({ ...toAssessment(row), droppedAnswers: dropped });
+      return created(reply, `/v1/assessments/${row.id}`).send({
+        ...toAssessment(row),
+        droppedAnswers: dropped,
+      });
     },
   );
 
@@ -180,7 +184,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'A member’s current readiness and its history',
         description:
-          '`current` is the latest submitted assessment by `assessedOn` (ties: the later submission), whatever its category, `INCOMPLETE` included; null before any submission. `history` lists every submitted assessment, oldest first.',
+          '`current` is the latest submitted assessment by `assessedOn` (ties: the later submission), whatever its category, `INCOMPLETE` included, with its `gaps` (what to work on next and the recommendation for each); null before any submission. `history` lists every submitted assessment, oldest first. Scores are rounded to 4 decimals.',
         params: MemberParams,
         response: { 200: ref(ReadinessSchema) },
       },

@@ -4,7 +4,7 @@ import { CalendarDate } from '../../http/dates.js';
 import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
 import { CodeSchema } from '../grids/definition.js';
 import { AnswersSchema } from '../grids/schemas.js';
-import { AssessmentResultSchema } from '../grids/scoring.js';
+import { AssessmentResultSchema, GapSchema } from '../grids/scoring.js';
 
 const uuid = Type.String({ format: 'uuid' });
 const date = (description: string) => CalendarDate(description);
@@ -91,7 +91,7 @@ const assessmentFields = {
   assessor: Assessor,
   answers: AnswersSchema,
   result: orNull(ref(AssessmentResultSchema)),
-  score: orNull(Type.Number({ description: 'result.score, unrounded.' })),
+  score: orNull(Type.Number({ description: 'result.score.' })),
   category: orNull(Type.String({ description: 'result.category.' })),
   rescoredFrom: orNull(uuid),
   submissionId: orNull(
@@ -174,7 +174,18 @@ export const ReadinessSchema = responseComponent(
   'Readiness',
   Type.Object(
     {
-      current: orNull(Type.Object(ReadinessEntry, { additionalProperties: false })),
+      current: orNull(
+        Type.Object(
+          {
+            ...ReadinessEntry,
+            gaps: Type.Array(ref(GapSchema), {
+              description:
+                'What to work on next, with its recommendation: the `gaps` of the current assessment’s result.',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
       history: Type.Array(
         Type.Object(
           {

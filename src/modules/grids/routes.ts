@@ -4,7 +4,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { GridStatus } from '../../db/tables/grids.js';
 import { ref } from '../../http/components.js';
-import { expectedVersion, IfMatchHeaders, setVersionTag, staleVersion } from '../../http/etag.js';
+import { created } from '../../http/created.js';
+import {
+  expectedVersion,
+  IfMatchOptional,
+  IfMatchRequired,
+  optionalVersion,
+  setVersionTag,
+  staleVersion,
+} from '../../http/etag.js';
 import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, conflict, type FieldError } from '../../http/problem.js';
 import type { AuditAction } from '../audit/actions.js';
@@ -23,6 +31,7 @@ import {
   toGrid,
   updateDraft,
 } from './repository.js';
+import { roundedResult } from './rounding.js';
 import { EvaluateBodySchema, GridListQuery, GridParams, GridSchema } from './schemas.js';
 import { AssessmentResultSchema, scoreAssessment, validateAnswers } from './scoring.js';
 
@@ -36,11 +45,6 @@ const tags = ['grids'];
 function assertValidDefinition(definition: GridDefinition, extra: FieldError[] = []) {
   const errors = [...extra, ...validateGridDefinition(definition)];
   assertNoErrors(errors, `The grid definition is invalid: ${errors.length} problem(s).`);
-}
-
-/** If-Match where it is optional (publish, retire): absent means unconditional. */
-function optionalRevision(request: FastifyRequest): number | undefined {
-  return request.headers['if-match'] === undefined ? undefined : expectedVersion(request);
 }
 
 function checkRevision(row: GridRow, expected: number | undefined) {
@@ -140,7 +144,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return created;
       });
       setVersionTag(reply, row.revision);
-      return reply.status(201).send(toGrid(row));
+      return created(reply, `/v1/grids/${row.id}`).send(toGrid(row));
     },
   );
 
@@ -155,7 +159,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The body is the whole definition. Only a draft changes: a published or retired grid → 409. `If-Match` takes the grid’s ETag (its `revision`): missing → 428, stale → 412. The code cannot change.',
         params: GridParams,
-        headers: IfMatchHeaders,
+        headers: IfMatchRequired,
         body: GridDefinitionBody,
         response: { 200: Grid },
       },
@@ -203,12 +207,12 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...doc,
           tags,
           params: GridParams,
-          headers: IfMatchHeaders,
+          headers: IfMatchOptional,
           response: { 200: Grid },
         },
       },
       async (request, reply) => {
-        const expected = optionalRevision(request);
+        const expected = optionalVersion(request);
         const row = await app.db.transaction().execute(async (trx) => {
           const current = await loadGrid(trx, request.params.id, true);
           if (current.status !== move.from) {
@@ -283,7 +287,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return created;
       });
       setVersionTag(reply, row.revision);
-      return reply.status(201).send(toGrid(row));
+      return created(reply, `/v1/grids/${row.id}`).send(toGrid(row));
     },
   );
 
@@ -311,7 +315,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       assertNoErrors(errors, `The answers do not fit the grid: ${errors.length} problem(s).`);
       const member = memberType === undefined ? null : { type: memberType, hsCodes: hsCodes ?? [] };
-      return scoreAssessment(grid.definition, answers, member);
+      return roundedResult(scoreAssessment(grid.definition, answers, member));
     },
   );
 };

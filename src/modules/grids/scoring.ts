@@ -399,7 +399,7 @@ export const AssessmentResultSchema = responseComponent(
   Type.Object(
     {
       score: Type.Number({
-        description: 'Unrounded, 0 to 100; 0 when no applicable criterion is answered.',
+        description: '0 to 100; 0 when no applicable criterion is answered.',
       }),
       coverage: Type.Number({ description: 'Σ g(c) over answered applicable criteria, 0 to 1.' }),
       category: Type.String({ description: `A category code, or "${INCOMPLETE}".` }),
@@ -440,7 +440,12 @@ export const AssessmentResultSchema = responseComponent(
           'Failed knock-outs first, then answered applicable criteria with s < 1, each group by potentialPoints descending (grid order on ties).',
       }),
     },
-    { additionalProperties: false, title: 'The score and category of answers on a grid' },
+    {
+      additionalProperties: false,
+      title: 'The score and category of answers on a grid',
+      description:
+        'Every number is rounded to 4 decimals, each computed from unrounded values (so parts may not add up to the last digit).',
+    },
   ),
 );
 export type AssessmentResult = Static<typeof AssessmentResultSchema>;

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { partnerScope } from '../../http/auth.js';
 import { ref } from '../../http/components.js';
-import { expectedVersion, IfMatchHeaders, setVersionTag, staleVersion } from '../../http/etag.js';
+import { created } from '../../http/created.js';
+import { expectedVersion, IfMatchRequired, setVersionTag, staleVersion } from '../../http/etag.js';
 import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, conflict, HttpProblem, notFound } from '../../http/problem.js';
 import { diffChanges, recordAuditEvent } from '../audit/repository.js';
@@ -96,7 +97,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return created;
       });
       setVersionTag(reply, kpi.version);
-      return reply.status(201).send(kpi);
+      return created(reply, `/v1/kpis/${kpi.code}`).send(kpi);
     },
   );
 
@@ -111,7 +112,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The body is the whole definition (absent optional fields are cleared). On a built-in computed KPI, `source`, `measure`, `cumulation` and `dimensions` are fixed: changing one is a 409 `computed-kpi-fixed` listing each, because the service computes that KPI from its records. `measure` cannot change once values were reported (409).',
         params: KpiParams,
-        headers: IfMatchHeaders,
+        headers: IfMatchRequired,
         body: ref(KpiUpdateSchema),
         response: { 200: ref(KpiSchema) },
       },
@@ -206,7 +207,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The body is the whole target set: targets not in it are removed (send `[]` to clear). Each `disaggregation` may use only the KPI’s dimensions (400 naming each bad one); one target per period and disaggregation. If-Match takes the ETag of GET …/targets. The end-of-programme target is not here: it is `endTarget` of the definition.',
         params: KpiParams,
-        headers: IfMatchHeaders,
+        headers: IfMatchRequired,
         body: TargetsBodySchema,
         response: { 200: ref(TargetSetSchema) },
       },

@@ -1,7 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { partnerScope } from '../../http/auth.js';
-import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
+import { created } from '../../http/created.js';
+import {
+  expectedVersion,
+  IfMatchOptional,
+  IfMatchRequired,
+  ifMatch,
+  optionalVersion,
+  setVersionTag,
+} from '../../http/etag.js';
 import { ImportResponses } from '../../http/import-summary.js';
 import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
 import { bulkUpsert, replaceByExternalRef } from './bulk.js';
@@ -39,12 +47,6 @@ function rethrowNonBodyErrors(request: FastifyRequest) {
   if (error && error.validationContext !== 'body') throw error;
 }
 
-/** If-Match where it is optional: undefined when absent, `*` for any current version. */
-function optionalIfMatch(request: FastifyRequest): number | '*' | undefined {
-  if (request.headers['if-match'] === undefined) return undefined;
-  return expectedVersion(request) ?? '*';
-}
-
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/members',
@@ -69,7 +71,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .transaction()
         .execute((trx) => createMember(trx, request.principal, request.body));
       setVersionTag(reply, row.version);
-      return reply.status(201).send(toMember(row));
+      return created(reply, `/v1/members/${row.id}`).send(toMember(row));
     },
   );
 
@@ -126,7 +128,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'required: missing → 428, stale → 412. Setting `status` to `withdrawn` with a past ' +
           '`withdrawnOn` records an earlier withdrawal.',
         params: MemberParams,
-        headers: IfMatchHeaders,
+        headers: IfMatchRequired,
         body: MemberPatchRef,
         response: { 200: MemberRef },
       },
@@ -155,13 +157,12 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Sets `status` `withdrawn` and `withdrawnOn` today (UTC). If-Match is optional. ' +
           'Withdrawing a withdrawn member changes nothing.',
         params: MemberParams,
-        headers: IfMatchHeaders,
+        headers: IfMatchOptional,
         response: { 200: MemberRef },
       },
     },
     async (request, reply) => {
-      const ifMatch = optionalIfMatch(request);
-      const expected = ifMatch === '*' ? undefined : ifMatch;
+      const expected = optionalVersion(request);
       const row = await app.db
         .transaction()
         .execute((trx) => withdrawMember(trx, request.principal, request.params.id, expected));
@@ -236,22 +237,23 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'and send again with `If-Match` (docs/sync.md). An identical body changes nothing ' +
           '(200, same version). A partner key may use its own partner path only (403).',
         params: ExternalRefParams,
-        headers: IfMatchHeaders,
+        headers: IfMatchOptional,
         body: NewMemberRef,
         response: { 200: MemberRef, 201: MemberRef },
       },
     },
     async (request, reply) => {
       rethrowNonBodyErrors(request);
-      const ifMatch = optionalIfMatch(request);
+      const expected = ifMatch(request);
       const { code, externalRef } = request.params;
       const outcome = await app.db
         .transaction()
         .execute((trx) =>
-          replaceByExternalRef(trx, request.principal, code, externalRef, request.body, ifMatch),
+          replaceByExternalRef(trx, request.principal, code, externalRef, request.body, expected),
         );
       setVersionTag(reply, outcome.row.version);
-      return reply.status(outcome.created ? 201 : 200).send(toMember(outcome.row));
+      if (outcome.created) created(reply, `/v1/members/${outcome.row.id}`);
+      return reply.send(toMember(outcome.row));
     },
   );
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ref } from '../../http/components.js';
+import { created } from '../../http/created.js';
 import { setVersionTag } from '../../http/etag.js';
 import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { conflict, notFound } from '../../http/problem.js';
@@ -76,7 +77,7 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return inserted;
       });
       setVersionTag(reply, partner.version);
-      return reply.status(201).send(partner);
+      return created(reply, `/v1/partners/${partner.code}`).send(partner);
     },
   );
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { partnerScope } from '../../http/auth.js';
 import { ref } from '../../http/components.js';
+import { created } from '../../http/created.js';
 import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { badRequest, notFound } from '../../http/problem.js';
 import { recordAuditEvent } from '../audit/repository.js';
@@ -96,7 +97,11 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
           }
           return locked;
         });
-      return reply.status(result.created ? 201 : 200).send(toLockResource(result.lock));
+      // The lock's own address: the path DELETE takes, with the partner it binds.
+      const partnerQuery =
+        partnerCode === null ? '' : `?partner=${encodeURIComponent(partnerCode)}`;
+      if (result.created) created(reply, `/v1/periods/${result.lock.period}/lock${partnerQuery}`);
+      return reply.send(toLockResource(result.lock));
     },
   );
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { expectedVersion, IfMatchHeaders, setVersionTag } from '../../http/etag.js';
+import { created } from '../../http/created.js';
+import { expectedVersion, IfMatchRequired, setVersionTag } from '../../http/etag.js';
 import {
   decodeCursor,
   decodeSingleKeyCursor,
@@ -55,7 +56,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .transaction()
         .execute((trx) => createSubscription(trx, request.principal, request.body, policy()));
       setVersionTag(reply, row.version);
-      return reply.status(201).send({ ...toSubscription(row), secret });
+      return created(reply, `/v1/webhooks/${row.id}`).send({ ...toSubscription(row), secret });
     },
   );
 
@@ -115,7 +116,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           '`status: active` enables a subscription again (after a 410 from its receiver, say); attempts still pending are then sent. `If-Match` is required (428 without, 412 when stale).',
         params: SubscriptionParams,
-        headers: IfMatchHeaders,
+        headers: IfMatchRequired,
         body: SubscriptionPatchRef,
         response: { 200: SubscriptionRef },
       },
