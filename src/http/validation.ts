@@ -146,3 +146,13 @@ function nestingExceeds(value: unknown, limit: number): boolean {
   }
   return false;
 }
+
+/**
+ * For routes that validate their body themselves (schema and rules together, so that one 400
+ * lists every problem, with `attachValidation`): other parts — path, query, headers — are still
+ * refused as usual.
+ */
+export function rethrowNonBodyErrors(request: FastifyRequest) {
+  const error = request.validationError as (Error & { validationContext?: string }) | undefined;
+  if (error && error.validationContext !== 'body') throw error;
+}

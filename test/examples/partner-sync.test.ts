@@ -4,7 +4,7 @@ import t from 'tap';
 import { type LocalMember, nightlySync } from '../../examples/partner-sync.js';
 import { CLIENT_SCHEMA_PATH, clientTypes } from '../../scripts/typescript-client.js';
 import { startTestApp } from '../helpers/app.js';
-import { mergePatch, NO_LOAD_SHEDDING } from '../members/fixtures.js';
+import { mergePatch } from '../members/fixtures.js';
 
 const local = (externalRef: string, name: string): LocalMember => ({
   externalRef,
@@ -30,7 +30,7 @@ t.test('the typed client is generated from the committed contract', async (t) =>
 });
 
 t.test('the example nightly sync, against the service over HTTP', async (t) => {
-  const { app, api, keyFor } = await startTestApp(t, NO_LOAD_SHEDDING);
+  const { app, api, keyFor } = await startTestApp(t);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

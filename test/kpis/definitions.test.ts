@@ -2,8 +2,6 @@ import t from 'tap';
 import { startTestApp } from '../helpers/app.js';
 
 // PGlite runs on the event loop: start-up and heavy statements must not trip load shedding.
-const NO_LOAD_SHEDDING = { MAX_EVENT_LOOP_DELAY_MS: '0' };
-
 const COMPUTED: Record<string, { cumulation: string; dimensions: string[] }> = {
   MEMBERS_ACTIVE: {
     cumulation: 'snapshot',
@@ -47,7 +45,7 @@ const newKpi = {
 };
 
 t.test('KPI definitions', async (t) => {
-  const { api, keyFor } = await startTestApp(t, NO_LOAD_SHEDDING);
+  const { api, keyFor } = await startTestApp(t);
   const partnerKey = await keyFor('partner', 'FENIP');
   const reportingKey = await keyFor('reporting');
 

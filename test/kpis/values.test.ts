@@ -2,8 +2,6 @@ import t from 'tap';
 import { startTestApp } from '../helpers/app.js';
 
 // PGlite runs on the event loop: start-up and heavy statements must not trip load shedding.
-const NO_LOAD_SHEDDING = { MAX_EVENT_LOOP_DELAY_MS: '0' };
-
 interface Summary {
   created: number;
   updated: number;
@@ -21,7 +19,7 @@ interface Summary {
 const counts = (s: Summary) => [s.created, s.updated, s.unchanged, s.failed];
 
 t.test('reported KPI values', async (t) => {
-  const { api, keyFor } = await startTestApp(t, NO_LOAD_SHEDDING);
+  const { api, keyFor } = await startTestApp(t);
   const fenipKey = await keyFor('partner', 'FENIP');
   const reportingKey = await keyFor('reporting');
   const importValues = async (values: unknown[], key?: string, dryRun?: boolean) => {

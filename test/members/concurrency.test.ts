@@ -1,10 +1,10 @@
 import t from 'tap';
 import { startTestApp } from '../helpers/app.js';
-import { memberBody, mergePatch, NO_LOAD_SHEDDING } from './fixtures.js';
+import { memberBody, mergePatch } from './fixtures.js';
 
 t.test('members under concurrent writes', async (t) => {
   // Embedded PostgreSQL runs on Node's thread: big writes would trip load shedding.
-  const { api, app } = await startTestApp(t, NO_LOAD_SHEDDING);
+  const { api, app } = await startTestApp(t);
 
   t.test('concurrent PATCH with the same If-Match: exactly one wins', async (t) => {
     const created = (await api({ method: 'POST', url: '/v1/members', body: memberBody() })).json();

@@ -1,9 +1,9 @@
 import t from 'tap';
 import { startTestApp } from '../helpers/app.js';
-import { iceFor, memberBody, mergePatch, NO_LOAD_SHEDDING } from './fixtures.js';
+import { iceFor, memberBody, mergePatch } from './fixtures.js';
 
 t.test('members: create, get, patch', async (t) => {
-  const { api } = await startTestApp(t, NO_LOAD_SHEDDING);
+  const { api } = await startTestApp(t);
 
   t.test('create answers the whole member with an ETag', async (t) => {
     const res = await api({

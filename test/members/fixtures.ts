@@ -41,4 +41,3 @@ export const mergePatch = (version: number | string) => ({
  * Load shedding off: on a busy machine (embedded PostgreSQL shares Node's thread) it sheds these
  * functional tests; it has tests of its own.
  */
-export const NO_LOAD_SHEDDING = { MAX_EVENT_LOOP_DELAY_MS: '0' };

@@ -1,11 +1,11 @@
 import t from 'tap';
 import { startTestApp } from '../helpers/app.js';
-import { iceFor, memberBody, mergePatch, NO_LOAD_SHEDDING } from './fixtures.js';
+import { iceFor, memberBody, mergePatch } from './fixtures.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
 t.test('members: identifiers, roles, withdrawal, erasure, audit', async (t) => {
-  const { api, keyFor, app } = await startTestApp(t, NO_LOAD_SHEDDING);
+  const { api, keyFor, app } = await startTestApp(t);
   const asmex = await keyFor('partner', 'ASMEX');
   const fenip = await keyFor('partner', 'FENIP');
   const reporting = await keyFor('reporting');

@@ -1,9 +1,9 @@
 import t from 'tap';
 import { startTestApp } from '../helpers/app.js';
-import { iceFor, memberBody, NO_LOAD_SHEDDING } from './fixtures.js';
+import { iceFor, memberBody } from './fixtures.js';
 
 t.test('member list: filters and cursor pagination', async (t) => {
-  const { api, keyFor } = await startTestApp(t, NO_LOAD_SHEDDING);
+  const { api, keyFor } = await startTestApp(t);
   const create = async (overrides: Record<string, unknown>) => {
     const res = await api({ method: 'POST', url: '/v1/members', body: memberBody(overrides) });
     if (res.statusCode !== 201) throw new Error(res.body);

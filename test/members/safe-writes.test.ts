@@ -1,14 +1,14 @@
 import t from 'tap';
 import { exampleAnswers, exampleGridBody, publishedGrid } from '../assessments/fixtures.js';
 import { startTestApp } from '../helpers/app.js';
-import { iceFor, ifMatch, memberBody, mergePatch, NO_LOAD_SHEDDING } from './fixtures.js';
+import { iceFor, ifMatch, memberBody, mergePatch } from './fixtures.js';
 
 /** A member as a partner system sends it: no partnerCode (the path names it). */
 const partnerRow = (overrides: Record<string, unknown> = {}) =>
   memberBody({ partnerCode: undefined, contacts: [], ...overrides });
 
 t.test('sync: partner paths, the If-Match rule, ETags and import status codes', async (t) => {
-  const { api, keyFor } = await startTestApp(t, NO_LOAD_SHEDDING);
+  const { api, keyFor } = await startTestApp(t);
   const fenip = await keyFor('partner', 'FENIP');
   const fenipOther = await keyFor('partner', 'FENIP');
 

@@ -1,13 +1,13 @@
 import t from 'tap';
 import { startTestApp } from '../helpers/app.js';
-import { iceFor, memberBody, mergePatch, NO_LOAD_SHEDDING } from './fixtures.js';
+import { iceFor, memberBody, mergePatch } from './fixtures.js';
 
 const row = (externalRef: string, overrides: Record<string, unknown> = {}) =>
   memberBody({ externalRef, contacts: [], ...overrides });
 
 t.test('members: PUT by externalRef and bulk upsert', async (t) => {
   // Embedded PostgreSQL runs on Node's thread: big writes would trip load shedding.
-  const { api, keyFor, app } = await startTestApp(t, NO_LOAD_SHEDDING);
+  const { api, keyFor, app } = await startTestApp(t);
   const fenip = await keyFor('partner', 'FENIP');
   const count = async () =>
     Number(

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { exampleAnswers, exampleGridBody, publishedGrid } from '../assessments/fixtures.js';
 import { startTestApp } from '../helpers/app.js';
-import { memberBody, mergePatch, NO_LOAD_SHEDDING } from './fixtures.js';
+import { memberBody, mergePatch } from './fixtures.js';
 
 interface Listed {
   id: string;
@@ -9,7 +9,7 @@ interface Listed {
 }
 
 t.test('updatedSince on members, assessments and activities', async (t) => {
-  const { api, keyFor } = await startTestApp(t, NO_LOAD_SHEDDING);
+  const { api, keyFor } = await startTestApp(t);
   const fenip = await keyFor('partner', 'FENIP');
 
   /** Every page of a list, one row per page, following nextCursor. */

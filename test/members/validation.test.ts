@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startTestApp } from '../helpers/app.js';
-import { iceFor, memberBody, NO_LOAD_SHEDDING } from './fixtures.js';
+import { iceFor, memberBody } from './fixtures.js';
 
 interface FieldError {
   pointer: string;
@@ -8,7 +8,7 @@ interface FieldError {
 }
 
 t.test('member validation', async (t) => {
-  const { api } = await startTestApp(t, NO_LOAD_SHEDDING);
+  const { api } = await startTestApp(t);
   const post = (body: unknown) => api({ method: 'POST', url: '/v1/members', body });
   const pointers = (res: { json(): { errors: FieldError[] } }) =>
     res

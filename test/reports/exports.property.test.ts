@@ -122,7 +122,7 @@ t.test('CSV: formula-leading text cells are escaped, numbers are not', async (t)
 });
 
 t.test('stored names with control characters: exports stay valid', async (t) => {
-  const { api, database } = await startTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '0' });
+  const { api, database } = await startTestApp(t);
   await database.pool.query(
     `update kpis set name = jsonb_build_object('fr', E'Membres\\u0001 <actifs>', 'en', E'=cmd|\\u001f') where code = 'MEMBERS_ACTIVE'`,
   );

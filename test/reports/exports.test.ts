@@ -65,7 +65,6 @@ function textElementsOf(svg: string) {
 
 t.test('exports', async (t) => {
   const testApp = await startTestApp(t, {
-    MAX_EVENT_LOOP_DELAY_MS: '0',
     IATI_TITLE: 'Programme <Jahiz> & co',
   });
   const { api, keyFor } = testApp;

@@ -15,7 +15,7 @@ interface Report {
 }
 
 t.test('frozen figures: a locked period never moves; unlocking lets it move', async (t) => {
-  const testApp = await startTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '0' });
+  const testApp = await startTestApp(t);
   const { api, keyFor } = testApp;
   const { members } = await buildScenario(testApp);
   const fenipKey = await keyFor('partner', 'FENIP');

@@ -50,7 +50,7 @@ const addDays = (d: string, n: number) =>
   new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 t.test('report invariants on generated data', async (t) => {
-  const { app, api } = await startTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '0' });
+  const { app, api } = await startTestApp(t);
   const db = app.db;
 
   async function load(s: Scenario) {

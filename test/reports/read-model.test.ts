@@ -21,7 +21,7 @@ const C = [
 ];
 
 t.test('figures follow changes to the member', async (t) => {
-  const { api } = await startTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '0' });
+  const { api } = await startTestApp(t);
   const grid = await publishedGrid(api, exampleGridBody('SPANS'));
   const member = await newMember(api, 'FENIP', { joinedOn: '2024-01-15' });
   for (const [assessedOn, answers] of [

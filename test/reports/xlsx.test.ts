@@ -23,7 +23,7 @@ async function sheetsOf(buffer: Buffer) {
 t.test(
   'GET /v1/reports/kpis.xlsx: the CSV rows with typed cells and the definitions',
   async (t) => {
-    const testApp = await startTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '0' });
+    const testApp = await startTestApp(t);
     await buildScenario(testApp);
     const { api, keyFor } = testApp;
     const query = 'period=2025&kpi=MEMBERS_ACTIVE,PEOPLE_TRAINED&by=partner,sex';

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Db } from '../../db/database.js';
 import { uuidv7 } from '../../db/uuid.js';
 import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
@@ -30,8 +29,6 @@ import {
 } from './repository.js';
 import { ActivityStateSchema, type NewActivity, NewActivitySchema } from './schemas.js';
 import { activityRuleErrors, memberIdsOf, mergeErrors, schemaErrorsOf } from './validation.js';
-
-type Db = Kysely<Database>;
 
 /** An activity with its participants, as stored. */
 export interface StoredActivity {

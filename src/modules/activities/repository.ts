@@ -1,12 +1,11 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import { applyListOrder } from '../../db/list-order.js';
-import type { Database } from '../../db/schema.js';
 import type { ActivitiesTable } from '../../db/tables/activities.js';
 import type { ParticipationsTable } from '../../db/tables/participations.js';
 import type { ListOrder } from '../../http/pagination.js';
 import type { ActivityListFilters } from './schemas.js';
 
-type Db = Kysely<Database>;
 export type ActivityRow = Selectable<ActivitiesTable>;
 export type Participant = Omit<ParticipationsTable, 'activityId' | 'position'>;
 

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { partnerScope } from '../../http/auth.js';
 import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
 import { expectedVersion, IfMatchRequired, setVersionTag } from '../../http/etag.js';
 import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
+import { rethrowNonBodyErrors } from '../../http/validation.js';
 import { createActivity, getActivity, patchActivity, toActivity } from './commands.js';
 import { listActivities, participantsOf } from './repository.js';
 import {
@@ -21,12 +21,6 @@ const tags = ['activities'];
  * never these routes.
  */
 const allow: ('admin' | 'partner')[] = ['admin', 'partner'];
-
-/** The body is validated with the rules in one pass; other parts are refused as usual. */
-function rethrowNonBodyErrors(request: FastifyRequest) {
-  const error = request.validationError as (Error & { validationContext?: string }) | undefined;
-  if (error && error.validationContext !== 'body') throw error;
-}
 
 export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(

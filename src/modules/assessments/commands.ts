@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Db } from '../../db/database.js';
 import type { AssessorDoc } from '../../db/tables/assessments.js';
 import { uuidv7 } from '../../db/uuid.js';
 import type { Principal } from '../../http/auth.js';
@@ -30,8 +29,6 @@ import {
   updateDraft,
 } from './repository.js';
 import type { AssessmentPatch, NewAssessment } from './schemas.js';
-
-type Db = Kysely<Database>;
 
 /** Assessments before this day are taken for typing mistakes. */
 const EARLIEST_ASSESSMENT = '2000-01-01';

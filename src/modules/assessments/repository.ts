@@ -1,13 +1,11 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import { applyListOrder } from '../../db/list-order.js';
-import type { Database } from '../../db/schema.js';
 import type { AssessmentsTable, AssessorDoc } from '../../db/tables/assessments.js';
 import type { ListOrder } from '../../http/pagination.js';
 import { rounded, roundedResult } from '../grids/rounding.js';
 import type { Answer, AssessmentResult } from '../grids/scoring.js';
 import type { Assessment, AssessmentListFilters } from './schemas.js';
-
-type Db = Kysely<Database>;
 
 /** An assessment row with the code and version of its grid. */
 export type AssessmentRow = Selectable<AssessmentsTable> & {

@@ -1,8 +1,6 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { type RawBuilder, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import { type EventViewer, visibleTo } from './types.js';
-
-type Db = Kysely<Database>;
 
 /** A place in the feed: the (transaction id, position) of the last event a reader has. */
 export interface FeedPosition {

@@ -3,8 +3,8 @@
  * submitted assessments, scored as `POST /v1/assessments` with `submit: true` scores them
  * (docs/field-collection.md). Rows are independent; with `dryRun` nothing is written.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+
+import type { Db } from '../../db/database.js';
 import type { Principal } from '../../http/auth.js';
 import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
 import { type FieldError, HttpProblem } from '../../http/problem.js';
@@ -15,8 +15,6 @@ import { findMember } from '../members/repository.js';
 import { FIXED, type FormNames, formNames } from './form-names.js';
 import { findBySubmission, membersByRef } from './repository.js';
 import { type ReadSubmission, readSubmission, type SubmissionFormat } from './submissions.js';
-
-type Db = Kysely<Database>;
 
 export interface ImportRequest {
   gridId: string;

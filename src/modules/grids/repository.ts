@@ -1,12 +1,11 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { type Selectable, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import type { GridStatus, GridsTable } from '../../db/tables/grids.js';
 import { uuidv7 } from '../../db/uuid.js';
 import { HttpProblem, notFound } from '../../http/problem.js';
 import type { GridDefinition } from './definition.js';
 import type { Grid } from './schemas.js';
 
-type Db = Kysely<Database>;
 export type GridRow = Selectable<GridsTable>;
 
 export function toGrid(row: GridRow): Grid {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Db } from '../../db/database.js';
 import type { GridStatus } from '../../db/tables/grids.js';
 import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
@@ -34,8 +33,6 @@ import {
 import { roundedResult } from './rounding.js';
 import { EvaluateBodySchema, GridListQuery, GridParams, GridSchema } from './schemas.js';
 import { AssessmentResultSchema, scoreAssessment, validateAnswers } from './scoring.js';
-
-type Db = Kysely<Database>;
 
 const READERS = ['admin', 'partner', 'reporting'] as const;
 const Grid = ref(GridSchema);

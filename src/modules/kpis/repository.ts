@@ -1,10 +1,8 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { type Selectable, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import type { KpiSource, KpisTable, ResultLevel } from '../../db/tables/kpis.js';
 import { finiteOrNull } from '../../http/numbers.js';
 import type { Kpi, KpiDefinition } from './schemas.js';
-
-type Db = Kysely<Database>;
 
 /** The API's view of a stored definition. */
 export function toKpi(row: Selectable<KpisTable>): Kpi {

@@ -1,13 +1,11 @@
-import { type Kysely, sql } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import type { Disaggregation } from '../../db/tables/kpi-targets.js';
 import { uuidv7 } from '../../db/uuid.js';
 import type { FieldError } from '../../http/problem.js';
 import { InvalidPeriodError, type Period, parsePeriod } from '../periods/period.js';
 import { disaggregationErrors, disaggregationKey } from './dimensions.js';
 import type { Kpi, TargetInput } from './schemas.js';
-
-type Db = Kysely<Database>;
 
 export interface Target {
   period: string;

@@ -1,11 +1,10 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { type Selectable, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import type { KpiValuesTable } from '../../db/tables/kpi-values.js';
 import { finiteOrNull } from '../../http/numbers.js';
 import type { Period } from '../periods/period.js';
 import type { ValueRow } from './value-rows.js';
 
-type Db = Kysely<Database>;
 export type StoredValue = Selectable<KpiValuesTable>;
 
 /** The API's view of a stored value. */

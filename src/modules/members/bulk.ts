@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Db } from '../../db/database.js';
 import { type Principal, writerOf } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
 import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
@@ -17,8 +16,6 @@ import {
   type UpsertRow,
 } from './upsert.js';
 import { documentValidator, phoneChecker } from './validation.js';
-
-type Db = Kysely<Database>;
 
 const validateRow = documentValidator(BulkRowSchema);
 const validateReplacement = documentValidator(NewMemberSchema);

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Db } from '../../db/database.js';
 import type { MemberStatus } from '../../db/tables/members.js';
 import { uuidv7 } from '../../db/uuid.js';
 import { type Principal, writerOf } from '../../http/auth.js';
@@ -42,8 +41,6 @@ import {
 } from './repository.js';
 import { MemberStateSchema, NewMemberSchema } from './schemas.js';
 import { documentValidator, today } from './validation.js';
-
-type Db = Kysely<Database>;
 
 const validateNew = documentValidator(NewMemberSchema);
 const validateState = documentValidator(MemberStateSchema);

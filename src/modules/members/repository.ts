@@ -1,7 +1,7 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import { applyListOrder } from '../../db/list-order.js';
 import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
-import type { Database } from '../../db/schema.js';
 import type { MemberStatus } from '../../db/tables/members.js';
 import type { Writer } from '../../http/auth.js';
 import type { ListOrder } from '../../http/pagination.js';
@@ -15,8 +15,6 @@ import {
   recordOf,
 } from './document.js';
 import type { MemberListFilters } from './schemas.js';
-
-type Db = Kysely<Database>;
 
 export async function findMember(
   db: Db,

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { partnerScope } from '../../http/auth.js';
 import { created } from '../../http/created.js';
 import {
@@ -12,6 +11,7 @@ import {
 } from '../../http/etag.js';
 import { ImportResponses } from '../../http/import-summary.js';
 import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
+import { rethrowNonBodyErrors } from '../../http/validation.js';
 import { bulkUpsert, replaceByExternalRef } from './bulk.js';
 import {
   createMember,
@@ -37,15 +37,6 @@ import {
 const tags = ['members'];
 /** Members hold personal data: reporting keys see aggregates only, never these routes. */
 const allow: ('admin' | 'partner')[] = ['admin', 'partner'];
-
-/**
- * Routes that validate their body themselves (schema and rules together, so that one 400 lists
- * every problem) still refuse bad path parameters as usual.
- */
-function rethrowNonBodyErrors(request: FastifyRequest) {
-  const error = request.validationError as (Error & { validationContext?: string }) | undefined;
-  if (error && error.validationContext !== 'body') throw error;
-}
 
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(

@@ -1,5 +1,5 @@
-import { type Kysely, sql } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import { uuidv7 } from '../../db/uuid.js';
 import { type Writer, writerOf } from '../../http/auth.js';
 import { actorOf, type Principal } from '../../http/principal.js';
@@ -24,8 +24,6 @@ import {
 import { memberEvent } from './events.js';
 import { upsertMemberKeys, upsertMembers, type WrittenMember } from './repository.js';
 import { today } from './validation.js';
-
-type Db = Kysely<Database>;
 
 /** A valid row to create or replace, identified by partner and externalRef. */
 export interface UpsertRow {

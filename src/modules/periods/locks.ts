@@ -1,11 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { Db } from '../../db/database.js';
 import type { PeriodLocksTable } from '../../db/tables/kpi-period-locks.js';
 import { uuidv7 } from '../../db/uuid.js';
 import { HttpProblem } from '../../http/problem.js';
 import { type Period, parsePeriod } from './period.js';
 
-type Db = Kysely<Database>;
 export type PeriodLock = Selectable<PeriodLocksTable>;
 
 /**

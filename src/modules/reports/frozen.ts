@@ -1,5 +1,5 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { type RawBuilder, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import type { Dimension } from '../../db/tables/kpis.js';
 import { finiteOrNull } from '../../http/numbers.js';
 import { toKpi } from '../kpis/repository.js';
@@ -8,8 +8,6 @@ import { type Period, type PeriodKind, subPeriods } from '../periods/period.js';
 import { computedStatement, type FigureQuery, isComputable } from './computed.js';
 import { allSubsets, type GroupFigure, inDimensionOrder } from './figures.js';
 import { reportedStatement } from './reported.js';
-
-type Db = Kysely<Database>;
 
 /**
  * Frozen figures (docs/kpis.md → Locked periods). A lock for all partners stores, in its own

@@ -1,5 +1,5 @@
-import { type Kysely, sql } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import type { Disaggregation } from '../../db/tables/kpi-targets.js';
 import type { Dimension } from '../../db/tables/kpis.js';
 import { finiteOrNull } from '../../http/numbers.js';
@@ -11,8 +11,6 @@ import { isComputable } from './computed.js';
 import { type GroupFigure, inDimensionOrder } from './figures.js';
 import { figureStatement, keysOf, locksOf, readFrozenFigures } from './frozen.js';
 import type { ReportRequest } from './request.js';
-
-type Db = Kysely<Database>;
 
 export interface ReportRow {
   kpi: string;

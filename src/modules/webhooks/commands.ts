@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Db } from '../../db/database.js';
 import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
 import { assertNoErrors, badRequest, type FieldError, notFound } from '../../http/problem.js';
@@ -16,8 +15,6 @@ import {
   updateSubscription,
 } from './repository.js';
 import { newSecret } from './signature.js';
-
-type Db = Kysely<Database>;
 
 export const scopeOf = (principal: Principal) =>
   principal.role === 'partner' ? principal.partnerCode : null;

@@ -1,5 +1,5 @@
-import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
 import type {
   WebhookDeliveriesTable,
   WebhookSubscriptionsTable,
@@ -7,7 +7,6 @@ import type {
 import { uuidv7 } from '../../db/uuid.js';
 import { visibleTo } from '../events/types.js';
 
-type Db = Kysely<Database>;
 export type SubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 

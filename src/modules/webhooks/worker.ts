@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Config } from '../../config.js';
-import type { Database } from '../../db/schema.js';
+import type { Db } from '../../db/database.js';
 import type { EventRow } from '../events/repository.js';
 import { toEvent } from '../events/representation.js';
 import { liveSecrets } from './repository.js';
@@ -9,7 +9,6 @@ import { MAX_ATTEMPTS, retryDelayMs } from './schedule.js';
 import { type Outcome, send } from './sender.js';
 import { signatureHeader } from './signature.js';
 
-type Db = Kysely<Database>;
 type WebhookConfig = Config['webhooks'];
 
 interface Claimed {
