@@ -9,7 +9,7 @@ import {
 } from '../src/modules/grids/scoring.js';
 
 /** A member profile the answers are scored for: a company exporting saffron (HS 0910). */
-export const PROFILE_MEMBER = { type: 'company' as const, hsCodes: ['091020'] };
+const PROFILE_MEMBER = { type: 'company' as const, hsCodes: ['091020'] };
 
 function valueAt(criterion: Criterion, level: number, jitter: number): unknown {
   const a = criterion.answer;

@@ -17,7 +17,7 @@ export interface SeedCounts {
 }
 
 /** Programme scale at --scale 1. */
-export const FULL_SCALE = { members: 100_000, assessments: 300_000, activities: 20_000 };
+const FULL_SCALE = { members: 100_000, assessments: 300_000, activities: 20_000 };
 const PARTICIPANTS_PER_ACTIVITY = 10;
 const PROGRAMME_START = '2023-01-02';
 

@@ -2,7 +2,7 @@
 // (unique externalRefs and valid ICEs, so every row is a real insert).
 import { answersAt } from './answers.js';
 
-export const DEFAULT_GRID_ID = '01936000-0000-7000-8000-000000000001';
+const DEFAULT_GRID_ID = '01936000-0000-7000-8000-000000000001';
 
 export function assessmentBodies(memberIds: readonly string[], today: string): string[] {
   const answerSets = [0.35, 0.55, 0.75, 0.9].map((level, k) => answersAt(level, k + 11));
@@ -19,7 +19,7 @@ export function assessmentBodies(memberIds: readonly string[], today: string): s
 }
 
 /** A valid ICE (15 digits, divisible by 97) from a 13-digit prefix. */
-export function iceOf(prefix13: number): string {
+function iceOf(prefix13: number): string {
   const check = (97 - (((prefix13 % 97) * 100) % 97)) % 97;
   return `${String(prefix13).padStart(13, '0')}${String(check).padStart(2, '0')}`;
 }

@@ -5,8 +5,8 @@ import { type Static, Type } from 'typebox';
 const ORIGIN_LIST = '^(https?://[^/,\\s]+(\\s*,\\s*https?://[^/,\\s]+)*)?$';
 
 /** An operator-chosen admin key must be long and varied enough not to be guessed (docs/security.md). */
-export const ADMIN_KEY_MIN_LENGTH = 32;
-export const ADMIN_KEY_MIN_DISTINCT = 10;
+const ADMIN_KEY_MIN_LENGTH = 32;
+const ADMIN_KEY_MIN_DISTINCT = 10;
 
 /** Variables whose values are never repeated in an error message. */
 const SECRETS = new Set(['JAHIZ_ADMIN_KEY']);
@@ -255,7 +255,7 @@ function trustProxyOf(value: string): boolean | string {
  * Why a key is too weak to be an admin key, or undefined. Never quotes the key: the message is
  * printed.
  */
-export function adminKeyProblem(key: string): string | undefined {
+function adminKeyProblem(key: string): string | undefined {
   const distinct = new Set(key).size;
   if (distinct < ADMIN_KEY_MIN_DISTINCT) {
     return (

@@ -1,7 +1,7 @@
 import type { LoggerOptions } from 'pino';
 
 /** Header values that are secrets or personal data never reach a log line. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'headers.authorization',

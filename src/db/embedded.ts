@@ -47,7 +47,7 @@ export async function openEmbedded(dataDir: string): Promise<EmbeddedPool> {
  * here, after it has opened (and extracted) the database and again after it closes; files it
  * creates meanwhile lie inside a 0700 folder that nobody else can enter.
  */
-export async function makePrivate(root: string) {
+async function makePrivate(root: string) {
   await chmod(root, 0o700);
   const entries = await readdir(root, { recursive: true });
   for (const entry of entries) {

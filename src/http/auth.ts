@@ -24,7 +24,7 @@ declare module 'fastify' {
  * revoked through this instance is forgotten at once; other instances accept it for at most
  * this long. Measured (bench/RESULTS.md): the lookup was a second query on every request.
  */
-export const KEY_CACHE_TTL_MS = 5_000;
+const KEY_CACHE_TTL_MS = 5_000;
 /** Verified keys an instance remembers (per app); unknown keys are never remembered. */
 const KEY_CACHE_MAX = 1_000;
 

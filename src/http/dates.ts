@@ -6,8 +6,8 @@ import { Type } from 'typebox';
  * periods), narrow enough that a typo such as 9999-12-31 or 0202-01-01 is refused rather than
  * stored and then stretched over every report.
  */
-export const EARLIEST_DATE = '1900-01-01';
-export const LATEST_DATE = '2099-12-31';
+const EARLIEST_DATE = '1900-01-01';
+const LATEST_DATE = '2099-12-31';
 
 /** Whether the text is a real calendar day `YYYY-MM-DD` within the accepted range. */
 export function isCalendarDate(text: string): boolean {

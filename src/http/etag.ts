@@ -92,7 +92,7 @@ function listedTags(header: string): string[] | '*' {
 }
 
 /** RFC 9110 §13.1.2: If-None-Match compares weakly — `W/"3"` matches `"3"`. */
-export function noneMatch(header: string, etag: string): boolean {
+function noneMatch(header: string, etag: string): boolean {
   const tags = listedTags(header);
   return tags !== '*' && !tags.includes(etag.replace(/^W\//, ''));
 }

@@ -3,21 +3,21 @@ import { ref, responseComponent } from './components.js';
 import { HttpProblem } from './problem.js';
 
 /** What became of one row of a bulk import (members, KPI values). */
-export const ImportStatusSchema = responseComponent(
+const ImportStatusSchema = responseComponent(
   'ImportStatus',
   Type.Enum(['created', 'updated', 'unchanged', 'failed']),
 );
 export type ImportStatus = Static<typeof ImportStatusSchema>;
 
 /** Who wrote a resource's current version: the kind of credential and its role. */
-export const LastChangedBySchema = responseComponent(
+const LastChangedBySchema = responseComponent(
   'LastChangedBy',
   Type.Object({
     kind: Type.String({ description: '`key` (an API key) or `person`' }),
     role: Type.String({ description: '`admin`, `partner` or `reporting`' }),
   }),
 );
-export type LastChangedBy = Static<typeof LastChangedBySchema>;
+type LastChangedBy = Static<typeof LastChangedBySchema>;
 
 export interface ImportRowResult {
   index: number;
@@ -67,10 +67,7 @@ const summaryProperties = {
 };
 
 /** The answer of every bulk import: counts by outcome, then one result per row, in order. */
-export const ImportSummarySchema = responseComponent(
-  'ImportSummary',
-  Type.Object(summaryProperties),
-);
+const ImportSummarySchema = responseComponent('ImportSummary', Type.Object(summaryProperties));
 
 /**
  * The summary as a problem document, answered when no row was applied. Every member is

@@ -3,7 +3,7 @@ import { component, ref } from './components.js';
 import { MULTILINE } from './text.js';
 
 /** Lengths of the two multilingual fragments: short names and titles, longer texts. */
-export const MULTILINGUAL_LIMITS = { name: 200, text: 2000 } as const;
+const MULTILINGUAL_LIMITS = { name: 200, text: 2000 } as const;
 
 /**
  * Multilingual text (docs/integrators.md): `fr` and `en` required, `ar` optional. Long texts
@@ -23,14 +23,14 @@ function multilingual(maxLength: number, description: string) {
   );
 }
 
-export const MultilingualNameSchema = component(
+const MultilingualNameSchema = component(
   'MultilingualName',
   multilingual(
     MULTILINGUAL_LIMITS.name,
     `A name or title in French and English (required) and Arabic (optional), each 1–${MULTILINGUAL_LIMITS.name} characters`,
   ),
 );
-export const MultilingualTextSchema = component(
+const MultilingualTextSchema = component(
   'MultilingualText',
   multilingual(
     MULTILINGUAL_LIMITS.text,

@@ -5,16 +5,11 @@ import { type TNumberOptions, Type } from 'typebox';
  * JSON's `1e400` parses as Infinity, which the bounds refuse too (400 naming the field), so
  * no non-finite or overflowing figure ever reaches the database.
  */
-export const NUMBER_BOUND = 1e15;
+const NUMBER_BOUND = 1e15;
 
 /** A finite number with |x| ≤ NUMBER_BOUND (narrower bounds may be given). */
 export function BoundedNumber(options: TNumberOptions = {}) {
   return Type.Number({ minimum: -NUMBER_BOUND, maximum: NUMBER_BOUND, ...options });
-}
-
-/** A finite number in (0, NUMBER_BOUND]: denominators and weights. */
-export function PositiveNumber(options: TNumberOptions = {}) {
-  return Type.Number({ exclusiveMinimum: 0, maximum: NUMBER_BOUND, ...options });
 }
 
 /**

@@ -195,12 +195,7 @@ interface CountedHit {
  * lasts `windowMs` (on the database's clock, so that instances agree); a later request opens a
  * new one.
  */
-export async function countHit(
-  db: Db,
-  key: string,
-  windowMs: number,
-  hits = 1,
-): Promise<CountedHit> {
+async function countHit(db: Db, key: string, windowMs: number, hits = 1): Promise<CountedHit> {
   const nowMs = sql<number>`(extract(epoch from statement_timestamp()) * 1000)::bigint`;
   const open = sql<boolean>`b.window_start_ms + ${windowMs}::bigint > excluded.window_start_ms`;
   const { rows } = await sql<{ hits: number; started: number; now: number }>`

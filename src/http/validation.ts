@@ -105,7 +105,7 @@ function escapePointerSegment(segment: string): string {
 }
 
 /** Deeper than any documented body; beyond it recursive code (merge patch, hashing) could overflow. */
-export const MAX_BODY_DEPTH = 64;
+const MAX_BODY_DEPTH = 64;
 
 /** Methods whose bodies Fastify never parses: their routes need no depth check. */
 const BODILESS = new Set(['GET', 'HEAD']);

@@ -15,7 +15,7 @@ export const EXAMPLE_SCORE = 100 * ((2 * ((1 * 1 + 3 * 0.75) / 4) + 1 * 0.5) / 3
 export const EXAMPLE_SCORE_C1_FALSE = 100 * ((2 * ((1 * 0 + 3 * 0.75) / 4) + 1 * 0.5) / 3);
 
 /** A member body for `POST /v1/members`. */
-export function memberBody(overrides: Record<string, unknown> = {}) {
+function memberBody(overrides: Record<string, unknown> = {}) {
   return {
     type: 'cooperative',
     name: 'Coopérative Safran Taliouine',

@@ -72,7 +72,7 @@ const SURVEY_PLAIN = new Set([
 const PLAIN_TYPES = new Set(['text', 'integer', 'decimal', 'date', 'note', 'calculate']);
 
 /** The `${name}` references of an expression. */
-export const references = (expression: string) =>
+const references = (expression: string) =>
   [...expression.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1] as string);
 
 /** Parentheses and quotes balance: pyxform's XPath parser rejects the form otherwise. */

@@ -19,7 +19,7 @@ const textAjv = new Ajv({ ...options, coerceTypes: 'array' });
 addFormats.default(bodyAjv);
 addFormats.default(textAjv);
 
-export interface RequestParts {
+interface RequestParts {
   pathValues: Record<string, string>;
   query: Record<string, string | string[]>;
   headers: Record<string, string>;

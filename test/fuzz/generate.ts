@@ -17,7 +17,7 @@ import {
   ODD_STRINGS,
 } from './values.js';
 
-export const KINDS = [
+const KINDS = [
   'valid',
   'wrong-type',
   'missing-required',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 
 export type JsonSchema = Record<string, unknown>;
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Parameter {
   name: string;

@@ -30,7 +30,7 @@ export interface TestApp {
   keyFor(role: Role, partnerCode?: string): Promise<string>;
 }
 
-export interface ApiRequest {
+interface ApiRequest {
   method: InjectOptions['method'];
   url: string;
   body?: unknown;

@@ -14,7 +14,7 @@ import type { Answer, Member } from '../../src/modules/grids/scoring.js';
 
 const txt = { fr: 'fr', en: 'en' };
 export const HS_CODES = ['030389', '091020', '091099', '520812', '151590'];
-export const HS_CHAPTERS = ['03', '0910', '52', '15', '61'];
+const HS_CHAPTERS = ['03', '0910', '52', '15', '61'];
 
 const weightArb = fc.double({ min: 0.01, max: 100, noNaN: true, noDefaultInfinity: true });
 const unitScoreArb = fc.double({ min: 0, max: 1, noNaN: true });

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 
-export interface ServerProcess {
+interface ServerProcess {
   child: ChildProcess;
   /** Base URL once listening. */
   url: string;

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 
-export type ActivityType = 'training' | 'trade_fair' | 'b2b_mission' | 'coaching' | 'awareness';
-export type ActivityMode = 'physical' | 'digital' | 'hybrid';
+type ActivityType = 'training' | 'trade_fair' | 'b2b_mission' | 'coaching' | 'awareness';
+type ActivityMode = 'physical' | 'digital' | 'hybrid';
 
 /** A programme activity run by a partner; its participants are in `participations`. */
 export interface ActivitiesTable {

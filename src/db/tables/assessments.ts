@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { Answer, AssessmentResult } from '../../modules/grids/scoring.js';
 
-export type AssessmentStatus = 'draft' | 'submitted';
+type AssessmentStatus = 'draft' | 'submitted';
 
 export interface AssessorDoc {
   name: string;

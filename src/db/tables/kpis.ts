@@ -6,7 +6,7 @@ export type KpiSource = 'computed' | 'reported';
 export type Cumulation = 'period' | 'cumulative' | 'snapshot';
 export type Dimension = 'partner' | 'region' | 'memberType' | 'womenLed' | 'sex' | 'mode';
 
-export interface MultilingualText {
+interface MultilingualText {
   fr: string;
   en: string;
   ar?: string;

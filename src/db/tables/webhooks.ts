@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 
-export type SubscriptionStatus = 'active' | 'disabled';
-export type DeliveryState = 'pending' | 'sending' | 'succeeded' | 'failed';
+type SubscriptionStatus = 'active' | 'disabled';
+type DeliveryState = 'pending' | 'sending' | 'succeeded' | 'failed';
 
 /** Table `webhook_subscriptions`: where and which events to send (docs/events-and-webhooks.md). */
 export interface WebhookSubscriptionsTable {

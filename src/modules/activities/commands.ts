@@ -81,7 +81,7 @@ const participantsIn = (doc: NewActivity): Participant[] =>
   doc.participants.map(({ memberId, women, men }) => ({ memberId, women, men }));
 
 /** The activity as the API shows it and as the audit log compares it. */
-export function documentOf(stored: StoredActivity) {
+function documentOf(stored: StoredActivity) {
   const { row, participants } = stored;
   return {
     partnerCode: row.partnerCode,

@@ -6,30 +6,24 @@ import { ACTIVITY_MODES } from '../kpis/dimensions.js';
 import { RegionSchema } from '../members/schemas.js';
 
 /** Documented maxima (docs/integrators.md → Conventions). */
-export const ACTIVITY_LIMITS = {
+const ACTIVITY_LIMITS = {
   titleLength: 300,
   cityLength: 100,
   participants: 1000,
   peoplePerMember: 100_000,
 } as const;
 
-export const ACTIVITY_TYPES = [
-  'training',
-  'trade_fair',
-  'b2b_mission',
-  'coaching',
-  'awareness',
-] as const;
+const ACTIVITY_TYPES = ['training', 'trade_fair', 'b2b_mission', 'coaching', 'awareness'] as const;
 
-export const ActivityTypeSchema = component('ActivityType', Type.Enum([...ACTIVITY_TYPES]));
-export const ActivityModeSchema = component('ActivityMode', Type.Enum([...ACTIVITY_MODES]));
+const ActivityTypeSchema = component('ActivityType', Type.Enum([...ACTIVITY_TYPES]));
+const ActivityModeSchema = component('ActivityMode', Type.Enum([...ACTIVITY_MODES]));
 const ActivityType = ref(ActivityTypeSchema);
 const ActivityMode = ref(ActivityModeSchema);
 const Region = ref(RegionSchema);
 const DateSchema = CalendarDate();
 const People = Type.Integer({ minimum: 0, maximum: ACTIVITY_LIMITS.peoplePerMember });
 
-export const ParticipantSchema = component(
+const ParticipantSchema = component(
   'Participant',
   Type.Object(
     {
@@ -130,8 +124,6 @@ export const ActivitySchema = responseComponent(
     { title: 'A training, trade fair, B2B mission, coaching or awareness session' },
   ),
 );
-export type Activity = Static<typeof ActivitySchema>;
-
 export const ActivityParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export const ActivityListQuery = Type.Object(

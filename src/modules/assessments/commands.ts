@@ -36,7 +36,7 @@ const EARLIEST_ASSESSMENT = '2000-01-01';
 export const scopeOf = (principal: Principal) =>
   principal.role === 'partner' ? principal.partnerCode : null;
 
-export function assessmentNotFound(id: string) {
+function assessmentNotFound(id: string) {
   return notFound(`There is no assessment ${id}.`);
 }
 
@@ -58,7 +58,7 @@ export async function getAssessment(db: Db, principal: Principal, id: string) {
 }
 
 /** The member, visible to the key, locked so that its readiness is updated in turn. */
-export async function lockVisibleMember(db: Db, scope: string | null, id: string) {
+async function lockVisibleMember(db: Db, scope: string | null, id: string) {
   const member = await findMember(db, id, scope, true);
   if (!member) throw notFound(`There is no member ${id}.`);
   return member;
@@ -221,7 +221,7 @@ export async function submitAssessment(db: Db, principal: Principal, id: string)
   return (await findAssessment(db, id, null)) as AssessmentRow;
 }
 
-export interface DroppedAnswer {
+interface DroppedAnswer {
   criterion: string;
   reason: string;
 }
@@ -230,7 +230,7 @@ export interface DroppedAnswer {
  * The answers of an assessment that still fit another version of its grid; the others are
  * dropped with the reason (criterion gone, or value no longer valid there).
  */
-export function carryAnswers(grid: GridRow, answers: readonly Answer[]) {
+function carryAnswers(grid: GridRow, answers: readonly Answer[]) {
   const kept: Answer[] = [];
   const dropped: DroppedAnswer[] = [];
   for (const answer of answers) {

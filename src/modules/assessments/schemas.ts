@@ -11,7 +11,7 @@ const date = (description: string) => CalendarDate(description);
 const timestamp = Type.String({ format: 'date-time' });
 const orNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const AssessmentStatusSchema = component(
+const AssessmentStatusSchema = component(
   'AssessmentStatus',
   Type.Union([Type.Literal('draft'), Type.Literal('submitted')], {
     description: '`draft` (editable, unscored) or `submitted` (scored, frozen).',
@@ -19,7 +19,7 @@ export const AssessmentStatusSchema = component(
 );
 const AssessmentStatus = ref(AssessmentStatusSchema);
 
-export const AssessorSchema = component(
+const AssessorSchema = component(
   'Assessor',
   Type.Object(
     {

@@ -22,7 +22,7 @@ export interface AuditEventInput {
 }
 
 /** The text erased values are replaced by. */
-export const ERASED = '[erased]';
+const ERASED = '[erased]';
 
 /** Records one write; call it inside the transaction of the write it describes. */
 export async function recordAuditEvent(db: Kysely<Database>, e: AuditEventInput): Promise<void> {

@@ -1,4 +1,4 @@
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import { responseComponent } from '../../http/components.js';
 import { PageQuery } from '../../http/pagination.js';
 import { ActorSchema } from '../../http/principal.js';
@@ -39,8 +39,6 @@ export const AuditQuerySchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type AuditQuery = Static<typeof AuditQuerySchema>;
-
 export const AuditEventSchema = responseComponent(
   'AuditEvent',
   Type.Object(

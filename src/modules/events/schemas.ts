@@ -4,7 +4,7 @@ import { Nullable } from '../../http/nullable.js';
 import { ActorSchema } from '../../http/principal.js';
 import { EVENT_TYPES } from './types.js';
 
-export const EventTypeSchema = component(
+const EventTypeSchema = component(
   'EventType',
   Type.Union(
     EVENT_TYPES.map((t) => Type.Literal(t)),
@@ -13,7 +13,7 @@ export const EventTypeSchema = component(
 );
 export const EventTypeRef = ref(EventTypeSchema);
 
-export const EventSchema = responseComponent(
+const EventSchema = responseComponent(
   'Event',
   Type.Object({
     id: Type.String({ format: 'uuid', description: 'Also the `webhook-id` of its deliveries' }),
@@ -37,7 +37,7 @@ export const EventSchema = responseComponent(
   }),
 );
 export type Event = Static<typeof EventSchema>;
-export const EventRef = ref(EventSchema);
+const EventRef = ref(EventSchema);
 
 export const EventsQuerySchema = Type.Object(
   {

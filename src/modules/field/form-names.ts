@@ -12,7 +12,7 @@
 import type { Criterion, GridDefinition } from '../grids/definition.js';
 
 /** Lower case; every run of characters outside a-z0-9 becomes one `_`. */
-export function slug(code: string): string {
+function slug(code: string): string {
   return code.toLowerCase().replace(/[^a-z0-9]+/g, '_');
 }
 

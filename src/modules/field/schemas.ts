@@ -1,4 +1,4 @@
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 import { component } from '../../http/components.js';
 
 /** Submissions per request: a day of a field team's work many times over. */
@@ -30,4 +30,3 @@ export const SubmissionsImportSchema = component(
     { additionalProperties: false },
   ),
 );
-export type SubmissionsImport = Static<typeof SubmissionsImportSchema>;

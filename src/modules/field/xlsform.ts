@@ -17,7 +17,7 @@ import {
 } from './form-names.js';
 
 /** The form's languages, as XLSForm column suffixes `label::<name>`. */
-export const FORM_LANGUAGES: readonly { key: Language; name: string }[] = [
+const FORM_LANGUAGES: readonly { key: Language; name: string }[] = [
   { key: 'fr', name: 'Français (fr)' },
   { key: 'en', name: 'English (en)' },
   { key: 'ar', name: 'العربية (ar)' },
@@ -120,10 +120,10 @@ const MEMBER_TYPE_LABELS: Record<(typeof MEMBER_TYPES)[number], Text> = {
 };
 
 /** The choice name of an HS chapter in the `hs_chapters` list. */
-export const chapterChoice = (chapter: string) => `hs_${chapter}`;
+const chapterChoice = (chapter: string) => `hs_${chapter}`;
 
 /** Every HS chapter some criterion applies to, sorted. */
-export function gridChapters(grid: GridDefinition): string[] {
+function gridChapters(grid: GridDefinition): string[] {
   const all = grid.dimensions.flatMap((d) =>
     d.criteria.flatMap((c) => c.appliesTo?.hsChapters ?? []),
   );
@@ -138,7 +138,7 @@ const anyOf = (terms: string[]) => (terms.length === 1 ? terms[0]! : `(${terms.j
  * codes starts with X; the assessor ticks the most specific chapter listed, so X holds when any
  * ticked chapter starts with X ("0910" ticked implies "09").
  */
-export function appliesToRelevant(appliesTo: AppliesTo | undefined, chapters: string[]): string {
+function appliesToRelevant(appliesTo: AppliesTo | undefined, chapters: string[]): string {
   const terms: string[] = [];
   if (appliesTo?.memberTypes !== undefined) {
     terms.push(anyOf(appliesTo.memberTypes.map((t) => `${ref(FIXED.memberType)} = '${t}'`)));

@@ -45,12 +45,12 @@ export { MEMBER_TYPES, type MemberType } from '../members/member-type.js';
 const score01 = (description: string) =>
   BoundedNumber({ description: `${description} Between 0 and 1.` });
 
-export const BooleanAnswerSchema = Type.Object(
+const BooleanAnswerSchema = Type.Object(
   { type: Type.Literal('boolean') },
   { additionalProperties: false, description: 'true scores 1, false scores 0.' },
 );
 
-export const ScaleAnswerSchema = Type.Object(
+const ScaleAnswerSchema = Type.Object(
   {
     type: Type.Literal('scale'),
     maxLevel: BoundedNumber({
@@ -60,7 +60,7 @@ export const ScaleAnswerSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const BandSchema = Type.Object(
+const BandSchema = Type.Object(
   {
     min: BoundedNumber({
       description: 'Lower bound (inclusive); strictly increasing across bands.',
@@ -70,7 +70,7 @@ export const BandSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const NumberAnswerSchema = Type.Object(
+const NumberAnswerSchema = Type.Object(
   {
     type: Type.Literal('number'),
     unit: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
@@ -83,7 +83,7 @@ export const NumberAnswerSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const OptionSchema = Type.Object(
+const OptionSchema = Type.Object(
   {
     code: CodeSchema,
     score: score01('Score of this option.'),
@@ -92,7 +92,7 @@ export const OptionSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const ChoiceAnswerSchema = Type.Object(
+const ChoiceAnswerSchema = Type.Object(
   {
     type: Type.Literal('choice'),
     options: Type.Array(OptionSchema, {
@@ -105,7 +105,7 @@ export const ChoiceAnswerSchema = Type.Object(
 );
 
 /** Discriminated by `type` (plain anyOf: Fastify's Ajv has no `discriminator` keyword on). */
-export const AnswerTypeSchema = component(
+const AnswerTypeSchema = component(
   'AnswerType',
   Type.Union([BooleanAnswerSchema, ScaleAnswerSchema, NumberAnswerSchema, ChoiceAnswerSchema], {
     title: 'How a criterion is answered and scored',
@@ -113,7 +113,7 @@ export const AnswerTypeSchema = component(
 );
 export type AnswerType = Static<typeof AnswerTypeSchema>;
 
-export const KnockoutSchema = component(
+const KnockoutSchema = component(
   'Knockout',
   Type.Object(
     {
@@ -127,9 +127,9 @@ export const KnockoutSchema = component(
     { additionalProperties: false },
   ),
 );
-export type Knockout = Static<typeof KnockoutSchema>;
+type Knockout = Static<typeof KnockoutSchema>;
 
-export const AppliesToSchema = component(
+const AppliesToSchema = component(
   'AppliesTo',
   Type.Object(
     {
@@ -150,7 +150,7 @@ export const AppliesToSchema = component(
 );
 export type AppliesTo = Static<typeof AppliesToSchema>;
 
-export const CriterionSchema = component(
+const CriterionSchema = component(
   'Criterion',
   Type.Object(
     {
@@ -169,7 +169,7 @@ export const CriterionSchema = component(
 );
 export type Criterion = Static<typeof CriterionSchema>;
 
-export const DimensionSchema = component(
+const DimensionSchema = component(
   'Dimension',
   Type.Object(
     {
@@ -186,7 +186,7 @@ export const DimensionSchema = component(
 );
 export type Dimension = Static<typeof DimensionSchema>;
 
-export const CategorySchema = component(
+const CategorySchema = component(
   'Category',
   Type.Object(
     {

@@ -24,7 +24,7 @@ export function toGrid(row: GridRow): Grid {
   };
 }
 
-export async function findGrid(db: Db, id: string, forUpdate = false) {
+async function findGrid(db: Db, id: string, forUpdate = false) {
   let query = db.selectFrom('grids').selectAll().where('id', '=', id);
   if (forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();

@@ -1,7 +1,7 @@
 import type { AssessmentResult, Gap } from './scoring.js';
 
 /** Decimals of every number a scoring result answers with. */
-export const RESULT_DECIMALS = 4;
+const RESULT_DECIMALS = 4;
 const SCALE = 10 ** RESULT_DECIMALS;
 
 /**

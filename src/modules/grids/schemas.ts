@@ -5,7 +5,7 @@ import { MemberTypeRef } from '../members/member-type.js';
 import { CodeSchema, GRID_LIMITS, gridDefinitionFields } from './definition.js';
 import { AnswerSchema } from './scoring.js';
 
-export const GridStatusSchema = component(
+const GridStatusSchema = component(
   'GridStatus',
   Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')], {
     description:
@@ -58,14 +58,14 @@ export const GridListQuery = Type.Object(
 );
 
 /** Enough for every criterion of the largest grid allowed. */
-export const MAX_ANSWERS = GRID_LIMITS.dimensions * GRID_LIMITS.criteriaPerDimension;
+const MAX_ANSWERS = GRID_LIMITS.dimensions * GRID_LIMITS.criteriaPerDimension;
 
 export const AnswersSchema = Type.Array(ref(AnswerSchema), {
   maxItems: MAX_ANSWERS,
   description: 'At most one answer per criterion, in any order.',
 });
 
-export const HsCodeSchema = Type.String({
+const HsCodeSchema = Type.String({
   pattern: '^[0-9]{6}$',
   description: 'A 6-digit HS subheading, e.g. `091020`.',
 });
@@ -83,4 +83,3 @@ export const EvaluateBodySchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type EvaluateBody = Static<typeof EvaluateBodySchema>;

@@ -68,7 +68,7 @@ export type Member = { type: MemberType; hsCodes: readonly string[] };
 const isUnset = (value: unknown) => value === undefined || value === null;
 
 /** Why a value does not fit an answer type, or null when it fits. */
-export function valueProblem(answer: AnswerType, value: unknown): string | null {
+function valueProblem(answer: AnswerType, value: unknown): string | null {
   switch (answer.type) {
     case 'boolean':
       return typeof value === 'boolean' ? null : 'must be true or false';
@@ -196,7 +196,7 @@ export function bandScore(bands: readonly { min: number; score: number }[], x: n
  * chapters are given, one of its products' HS codes starts with one of them.
  * With no member, every criterion applies.
  */
-export function appliesToMember(criterion: Criterion, member: Member | null): boolean {
+function appliesToMember(criterion: Criterion, member: Member | null): boolean {
   const rule = criterion.appliesTo;
   if (member === null || rule === undefined) return true;
   if (rule.memberTypes !== undefined && !rule.memberTypes.includes(member.type)) return false;
@@ -207,10 +207,10 @@ export function appliesToMember(criterion: Criterion, member: Member | null): bo
   return true;
 }
 
-export type NotApplicableReason = 'appliesTo' | 'answered';
+type NotApplicableReason = 'appliesTo' | 'answered';
 
 /** One criterion of the grid as seen by this assessment. */
-export type Evaluated = {
+type Evaluated = {
   criterion: Criterion;
   dimension: Dimension;
   notApplicable: NotApplicableReason | null;
@@ -218,7 +218,7 @@ export type Evaluated = {
   s: number | null;
 };
 
-export type EvaluatedDimension = { dimension: Dimension; criteria: Evaluated[] };
+type EvaluatedDimension = { dimension: Dimension; criteria: Evaluated[] };
 
 function evaluate(
   grid: GridDefinition,
@@ -258,7 +258,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
  * g(c) = (w_d / Σ w_d') × (w_c / Σ w_c' in d), sums over applicable criteria and over dimensions
  * with at least one applicable criterion. Keyed by criterion code; applicable criteria only.
  */
-export function globalWeights(dimensions: EvaluatedDimension[]): Map<string, number> {
+function globalWeights(dimensions: EvaluatedDimension[]): Map<string, number> {
   const withApplicable = dimensions.filter((d) => applicable(d.criteria).length > 0);
   const totalDimensionWeight = sum(withApplicable.map((d) => d.dimension.weight));
   const g = new Map<string, number>();
@@ -281,7 +281,7 @@ export function globalWeights(dimensions: EvaluatedDimension[]): Map<string, num
  * which is the same sum; dividing once at the end keeps a fully answered grid at exactly 1
  * in floating point and never lands above 1.
  */
-export function coverage(dimensions: EvaluatedDimension[]): number {
+function coverage(dimensions: EvaluatedDimension[]): number {
   const withApplicable = dimensions.filter((d) => applicable(d.criteria).length > 0);
   if (withApplicable.length === 0) return 0;
   const weightOf = (criteria: Evaluated[]) => sum(criteria.map((c) => c.criterion.weight));
@@ -297,7 +297,7 @@ export function coverage(dimensions: EvaluatedDimension[]): number {
 // Scores
 
 /** S_d = Σ w_c·s_c / Σ w_c over answered applicable criteria of d; null when there are none. */
-export function dimensionScore(criteria: Evaluated[]): number | null {
+function dimensionScore(criteria: Evaluated[]): number | null {
   const answered = answeredApplicable(criteria);
   if (answered.length === 0) return null;
   const weights = sum(answered.map((c) => c.criterion.weight));
@@ -308,7 +308,7 @@ export function dimensionScore(criteria: Evaluated[]): number | null {
  * score = 100 × Σ w_d·S_d / Σ w_d over dimensions with at least one answered applicable
  * criterion; 0 when there is none. Kept unrounded.
  */
-export function overallScore(dimensions: { weight: number; score: number | null }[]): number {
+function overallScore(dimensions: { weight: number; score: number | null }[]): number {
   const scored = dimensions.filter((d) => d.score !== null);
   if (scored.length === 0) return 0;
   const weights = sum(scored.map((d) => d.weight));
@@ -321,13 +321,13 @@ export function overallScore(dimensions: { weight: number; score: number | null 
 // Category
 
 /** The first category (best first) with score ≥ minScore. */
-export function baseCategoryOf(categories: readonly Category[], score: number): Category {
+function baseCategoryOf(categories: readonly Category[], score: number): Category {
   // The last category has minScore 0 (validateGridDefinition), so one always matches.
   return categories.find((c) => atLeast(score, c.minScore)) ?? categories[categories.length - 1]!;
 }
 
 /** A knock-out fails when its criterion is answered with s < knockout.minScore (default 1). */
-export function knockoutFails(c: Evaluated): boolean {
+function knockoutFails(c: Evaluated): boolean {
   const knockout = c.criterion.knockout;
   return knockout !== undefined && c.s !== null && !atLeast(c.s, knockout.minScore ?? 1);
 }
@@ -336,7 +336,7 @@ export function knockoutFails(c: Evaluated): boolean {
  * Rules 1 and 3 of "Category": INCOMPLETE when coverage < minCoverage or an applicable
  * knock-out is unanswered; otherwise the worse of the base category and every failed cap.
  */
-export function categoryOf(
+function categoryOf(
   grid: GridDefinition,
   facts: { coverage: number; base: Category; failedCaps: string[]; missingKnockouts: number },
 ): string {
@@ -354,7 +354,7 @@ function worse(categories: readonly Category[], a: string, b: string): string {
 // ---------------------------------------------------------------------------------------------
 // Result
 
-export const DimensionResultSchema = responseComponent(
+const DimensionResultSchema = responseComponent(
   'DimensionResult',
   Type.Object(
     {
@@ -450,7 +450,7 @@ export const AssessmentResultSchema = responseComponent(
 );
 export type AssessmentResult = Static<typeof AssessmentResultSchema>;
 export type Gap = Static<typeof GapSchema>;
-export type DimensionResult = Static<typeof DimensionResultSchema>;
+type DimensionResult = Static<typeof DimensionResultSchema>;
 
 const INCOMPLETE_LABEL = { fr: 'Évaluation incomplète', en: 'Incomplete assessment' };
 
@@ -538,7 +538,7 @@ function labelOf(categories: readonly Category[], code: string) {
  * What to work on next: failed knock-outs first, then applicable answered criteria with s < 1,
  * each group ordered by g(c) × (1 − s) descending; ties keep grid order (sort is stable).
  */
-export function gaps(criteria: Evaluated[], g: Map<string, number>): Gap[] {
+function gaps(criteria: Evaluated[], g: Map<string, number>): Gap[] {
   const candidates = criteria
     .filter((c) => c.notApplicable === null && c.s !== null && (c.s < 1 || knockoutFails(c)))
     .map((c) => toGap(c, g.get(c.criterion.code) ?? 0));

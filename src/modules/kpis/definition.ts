@@ -2,7 +2,7 @@ import type { FieldError } from '../../http/problem.js';
 import type { Kpi, KpiDefinition } from './schemas.js';
 
 /** What a built-in computed KPI may not change: the computation behind it depends on them. */
-export const FIXED_OF_COMPUTED = ['source', 'measure', 'cumulation', 'dimensions'] as const;
+const FIXED_OF_COMPUTED = ['source', 'measure', 'cumulation', 'dimensions'] as const;
 
 /** Rules of a definition beyond its shape, every problem at once. */
 export function definitionErrors(input: KpiDefinition, builtIn: boolean): FieldError[] {

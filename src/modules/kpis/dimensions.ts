@@ -16,7 +16,7 @@ export const DIMENSIONS: readonly Dimension[] = [
 ];
 
 export const ACTIVITY_MODES = ['physical', 'digital', 'hybrid'] as const;
-export const SEXES = ['F', 'M'] as const;
+const SEXES = ['F', 'M'] as const;
 
 interface ValueRule {
   accepts(value: string | boolean, partners: ReadonlySet<string>): boolean;

@@ -15,24 +15,21 @@ export const KPI_LIMITS = {
   urlLength: 2000,
 };
 
-export const KpiCode = Type.String({
+const KpiCode = Type.String({
   pattern: `^[A-Z][A-Z0-9_]{1,${KPI_LIMITS.codeLength - 1}}$`,
   description: 'Upper-case code, e.g. EXPORT_SALES',
   examples: ['EXPORT_SALES'],
 });
 
-export const ResultLevelSchema = component(
-  'KpiResultLevel',
-  Type.Enum(['output', 'outcome', 'impact']),
-);
-export const MeasureSchema = component(
+const ResultLevelSchema = component('KpiResultLevel', Type.Enum(['output', 'outcome', 'impact']));
+const MeasureSchema = component(
   'KpiMeasure',
   Type.Enum(['unit', 'percentage', 'qualitative'], {
     description: 'qualitative values are scores on the scale the KPI describes, with a comment',
   }),
 );
-export const SourceSchema = component('KpiSource', Type.Enum(['computed', 'reported']));
-export const CumulationSchema = component(
+const SourceSchema = component('KpiSource', Type.Enum(['computed', 'reported']));
+const CumulationSchema = component(
   'KpiCumulation',
   Type.Enum(['period', 'cumulative', 'snapshot'], {
     description:
@@ -87,7 +84,7 @@ export const NewKpiSchema = component(
   'NewKpi',
   Type.Object({ code: KpiCode, ...definitionFields }, { additionalProperties: false }),
 );
-export type NewKpi = Static<typeof NewKpiSchema>;
+type NewKpi = Static<typeof NewKpiSchema>;
 
 /** A PUT replaces the whole definition: absent optional fields are cleared. */
 export const KpiUpdateSchema = component(
@@ -100,7 +97,6 @@ export const KpiUpdateSchema = component(
     },
   ),
 );
-export type KpiUpdate = Static<typeof KpiUpdateSchema>;
 export type KpiDefinition = Omit<NewKpi, 'code'>;
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -143,7 +139,7 @@ export const KpiListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const PeriodText = Type.String({
+const PeriodText = Type.String({
   maxLength: 16,
   description: '`YYYY`, `YYYYQn` or `YYYY-MM`',
   examples: ['2025', '2025Q3', '2025-07'],
@@ -163,7 +159,7 @@ const DisaggregationSchema = component(
 );
 const Disaggregation = ref(DisaggregationSchema);
 
-export const TargetInputSchema = component(
+const TargetInputSchema = component(
   'TargetInput',
   Type.Object(
     {
@@ -204,7 +200,7 @@ export const TargetSetSchema = responseComponent(
   }),
 );
 
-export const ValueInputSchema = component(
+const ValueInputSchema = component(
   'KpiValueInput',
   Type.Object(
     {

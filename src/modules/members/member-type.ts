@@ -4,7 +4,7 @@ import { component, ref } from '../../http/components.js';
 /** The kinds of member, the one list the schemas, the grids and the KPI dimensions use. */
 export const MEMBER_TYPES = ['company', 'cooperative', 'gie', 'association'] as const;
 
-export const MemberTypeSchema = component(
+const MemberTypeSchema = component(
   'MemberType',
   Type.Enum(MEMBER_TYPES, { description: 'Company, cooperative, GIE or association' }),
 );

@@ -24,7 +24,7 @@ const text = (maxLength: number, extra: object = {}) =>
 /** Optional in requests; null there means "not given", as in responses. */
 const nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
-export const MemberStatusSchema = component(
+const MemberStatusSchema = component(
   'MemberStatus',
   Type.Enum(['active', 'suspended', 'withdrawn']),
 );
@@ -64,14 +64,14 @@ const BySex = Type.Object(
   { additionalProperties: false, description: 'Numbers of women and men' },
 );
 
-export const ProductSchema = component(
+const ProductSchema = component(
   'Product',
   Type.Object(
     { hsCode: HsCode, name: Type.Optional(text(200)), organic: Type.Optional(Type.Boolean()) },
     { additionalProperties: false },
   ),
 );
-export const CertificationSchema = component(
+const CertificationSchema = component(
   'Certification',
   Type.Object(
     {
@@ -83,7 +83,7 @@ export const CertificationSchema = component(
     { additionalProperties: false },
   ),
 );
-export const DigitalSchema = Type.Object(
+const DigitalSchema = Type.Object(
   {
     website: Type.Optional(Type.String({ format: 'uri', maxLength: 300 })),
     ecommerce: Type.Optional(Type.Boolean()),
@@ -93,7 +93,7 @@ export const DigitalSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export const ContactSchema = component(
+const ContactSchema = component(
   'Contact',
   Type.Object(
     {
@@ -162,8 +162,6 @@ export const NewMemberSchema = component(
   'NewMember',
   Type.Object({ partnerCode: partnerCodeField, ...memberFields }, { additionalProperties: false }),
 );
-export type NewMember = Static<typeof NewMemberSchema>;
-
 /**
  * A bulk row: as a new member, with the externalRef that identifies it and, optionally, the
  * version it was based on (the row's If-Match; docs/sync.md).
@@ -201,7 +199,7 @@ export const MemberStateSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const MemberPatchSchema = component(
+const MemberPatchSchema = component(
   'MemberPatch',
   Type.Object(
     {},
@@ -214,7 +212,7 @@ export const MemberPatchSchema = component(
   ),
 );
 
-export const MemberSchema = responseComponent(
+const MemberSchema = responseComponent(
   'Member',
   Type.Object({
     id: Type.String({ format: 'uuid' }),

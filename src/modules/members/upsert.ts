@@ -55,7 +55,7 @@ export type UpsertPlan =
 const pairKey = (partnerCode: string, externalRef: string) => `${partnerCode}\u0000${externalRef}`;
 
 /** Whether the writer wrote the member's current data (same kind of credential, same id). */
-export function wroteCurrentVersion(member: MemberRow, writer: Writer): boolean {
+function wroteCurrentVersion(member: MemberRow, writer: Writer): boolean {
   return member.changedByKind === writer.changedByKind && member.changedBy === writer.changedBy;
 }
 

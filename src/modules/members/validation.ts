@@ -42,7 +42,7 @@ export function phoneChecker(): PhoneCheck {
  * Rules the JSON schema cannot say: identifiers, reference data, phone numbers and dates that
  * depend on each other. Defensive about types: values of the wrong type are the schema's errors.
  */
-export function memberRuleErrors(
+function memberRuleErrors(
   input: unknown,
   base = '',
   isPhone: PhoneCheck = isE164Phone,
@@ -107,7 +107,7 @@ function dateErrors(doc: Doc, base: string): FieldError[] {
 /**
  * One error per field: the schema's first, else the rules'; every field is listed at once.
  */
-export function mergeErrors(schemaErrors: FieldError[], ruleErrors: FieldError[]): FieldError[] {
+function mergeErrors(schemaErrors: FieldError[], ruleErrors: FieldError[]): FieldError[] {
   const byPointer = new Map<string | undefined, FieldError>();
   // Nullable fields are `anyOf [T, null]`: ajv reports each branch; the first says it best.
   for (const error of [...schemaErrors, ...ruleErrors])

@@ -33,7 +33,7 @@ export function lockedMessage(lock: PeriodLock, period: Period): string {
   return `period ${lock.period} is locked for ${whom}${within}`;
 }
 
-export function periodLockedProblem(lock: PeriodLock, period: Period) {
+function periodLockedProblem(lock: PeriodLock, period: Period) {
   return new HttpProblem({
     type: 'period-locked',
     detail: `No writes: ${lockedMessage(lock, period)}.`,
@@ -100,7 +100,7 @@ export async function assertPeriodOpen(
   if (lock) throw periodLockedProblem(lock, parsed);
 }
 
-export function findLock(db: Db, period: string, partnerCode: string | null) {
+function findLock(db: Db, period: string, partnerCode: string | null) {
   return db
     .selectFrom('periodLocks')
     .selectAll()

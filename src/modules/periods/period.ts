@@ -110,11 +110,6 @@ export function overlaps(a: Period, b: Period): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
 
-/** True when the day 'YYYY-MM-DD' lies in the period. */
-export function includesDay(period: Period, day: string): boolean {
-  return period.start <= day && day <= period.end;
-}
-
 /**
  * The periods of one kind that overlap `[from, to]` (dates 'YYYY-MM-DD'), in order: e.g. the
  * quarters of a report range. Empty when `from > to`.
@@ -145,7 +140,7 @@ export function periodContaining(day: string, kind: PeriodKind): Period {
 }
 
 /** The period of the same kind that follows. */
-export function nextPeriod(period: Period): Period {
+function nextPeriod(period: Period): Period {
   return periodContaining(addDays(period.end, 1), period.kind);
 }
 

@@ -22,9 +22,6 @@ export const PROVINCES: readonly Province[] = data.provinces;
 const regionCodes = new Set(REGIONS.map((r) => r.code));
 const provinceRegion = new Map(PROVINCES.map((p) => [p.code, p.region]));
 
-export const REGION_PATTERN = '^MA-(0[1-9]|1[0-2])$';
-export const PROVINCE_PATTERN = '^MA-[A-Z]{3}$';
-
 export function isRegion(code: string): boolean {
   return regionCodes.has(code);
 }

@@ -41,7 +41,7 @@ const inLanguage = (language: Language) => ({
 
 const number = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 /** Numbers as a French report prints them, with ordinary spaces between thousands. */
-export const formatNumber = (value: number) => number.format(value).replace(/[\u202f\u00a0]/g, ' ');
+const formatNumber = (value: number) => number.format(value).replace(/[\u202f\u00a0]/g, ' ');
 
 /** A round step giving about five grid lines up to `max`. */
 function niceStep(max: number): number {

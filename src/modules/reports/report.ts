@@ -47,11 +47,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 const roundActual = (x: number | null) => (x === null || Number.isInteger(x) ? x : round2(x));
 
 /** actual / target × 100 when more is better, target / actual × 100 when less is; else null. */
-export function achievement(
-  kpi: Pick<Kpi, 'ascending'>,
-  target: number | null,
-  actual: number | null,
-) {
+function achievement(kpi: Pick<Kpi, 'ascending'>, target: number | null, actual: number | null) {
   if (target === null || actual === null) return null;
   const [num, den] = kpi.ascending ? [actual, target] : [target, actual];
   return den === 0 ? null : round2((num / den) * 100);

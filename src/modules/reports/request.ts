@@ -5,7 +5,7 @@ import { DIMENSIONS } from '../kpis/dimensions.js';
 import { InvalidPeriodError, type Period, parsePeriod, periodsInRange } from '../periods/period.js';
 
 /** At most this many periods in one report (ten years of months). */
-export const MAX_PERIODS = 120;
+const MAX_PERIODS = 120;
 
 /** What a report covers, once the query is checked and the caller's scope applied. */
 export interface ReportRequest {

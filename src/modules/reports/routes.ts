@@ -45,7 +45,7 @@ function liveOf(request: FastifyRequest, live: boolean | undefined) {
 }
 
 /** The report a request asks for, within what its key may see (inside inReportSnapshot). */
-export async function reportFor(
+async function reportFor(
   app: FastifyInstance,
   db: Db,
   request: FastifyRequest,

@@ -52,7 +52,7 @@ export const ReportQuerySchema = Type.Object(
 const DisaggregationOut = Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean()]));
 const Num = Type.Union([Type.Number(), Type.Null()]);
 
-export const ReportRowSchema = responseComponent(
+const ReportRowSchema = responseComponent(
   'ReportRow',
   Type.Object(
     {

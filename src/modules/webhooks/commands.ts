@@ -19,12 +19,12 @@ import { newSecret } from './signature.js';
 export const scopeOf = (principal: Principal) =>
   principal.role === 'partner' ? principal.partnerCode : null;
 
-export function subscriptionNotFound(id: string) {
+function subscriptionNotFound(id: string) {
   return notFound(`There is no webhook subscription ${id}.`);
 }
 
 /** 400 unless the URL is https to a public address (policy permitting otherwise). */
-export async function assertDeliverableUrl(url: string, policy: UrlPolicy) {
+async function assertDeliverableUrl(url: string, policy: UrlPolicy) {
   const problems = urlFormProblems(url, policy);
   if (problems.length === 0) {
     const refused = await resolvePublic(new URL(url).hostname.replace(/^\[(.*)\]$/, '$1'), policy);

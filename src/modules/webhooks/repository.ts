@@ -11,7 +11,7 @@ export type SubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 
 /** How long an old secret keeps signing after a rotation. */
-export const ROTATION_OVERLAP = sql`interval '24 hours'`;
+const ROTATION_OVERLAP = sql`interval '24 hours'`;
 
 /**
  * The deliveries of just-recorded events (a CTE `e` with id, type, partner_code): one pending
@@ -75,7 +75,7 @@ export async function insertSubscription(
   return row;
 }
 
-export function addSecret(db: Db, subscriptionId: string, secret: string) {
+function addSecret(db: Db, subscriptionId: string, secret: string) {
   return db
     .insertInto('webhookSecrets')
     .values({ id: uuidv7(), subscriptionId, secret, expiresAt: null })

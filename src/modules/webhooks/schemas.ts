@@ -17,7 +17,7 @@ const Types = Type.Array(EventTypeRef, {
 });
 const Description = Type.String({ maxLength: 500 });
 
-export const NewSubscriptionSchema = component(
+const NewSubscriptionSchema = component(
   'NewWebhookSubscription',
   Type.Object(
     {
@@ -36,7 +36,7 @@ export const NewSubscriptionSchema = component(
   ),
 );
 
-export const SubscriptionPatchSchema = component(
+const SubscriptionPatchSchema = component(
   'WebhookSubscriptionPatch',
   Type.Object(
     {
@@ -68,12 +68,12 @@ const subscriptionProperties = {
   updatedAt: Type.String({ format: 'date-time' }),
 };
 
-export const SubscriptionSchema = responseComponent(
+const SubscriptionSchema = responseComponent(
   'WebhookSubscription',
   Type.Object(subscriptionProperties),
 );
 
-export const SubscriptionWithSecretSchema = responseComponent(
+const SubscriptionWithSecretSchema = responseComponent(
   'WebhookSubscriptionWithSecret',
   Type.Object({
     ...subscriptionProperties,
@@ -84,7 +84,7 @@ export const SubscriptionWithSecretSchema = responseComponent(
   }),
 );
 
-export const DeliverySchema = responseComponent(
+const DeliverySchema = responseComponent(
   'WebhookDelivery',
   Type.Object({
     id: Type.String({ format: 'uuid' }),

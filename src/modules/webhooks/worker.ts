@@ -146,7 +146,7 @@ export async function deliverDue(db: Db, config: WebhookConfig): Promise<number>
 }
 
 /** Delivers in rounds while started; idles `pollMs` when nothing is due. */
-export class DeliveryWorker {
+class DeliveryWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
