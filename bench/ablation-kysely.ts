@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
-import { findMember, listMembers } from '../src/modules/members/repository.js';
+import { findMember, listMembers, MEMBER_COLUMNS } from '../src/modules/members/repository.js';
 
 const N = 20_000;
 const ROUNDS = 7;
@@ -33,6 +33,19 @@ async function main() {
 
   // The statements the repository builds, compiled each time as execute() does.
   const buildC = () => db.selectFrom('members').selectAll().where('id', '=', id).compile();
+  // The same two statements as the repository now builds them: every column under its
+  // property's name (issue 17, change 5), so the plugin has no row to copy.
+  const buildCamelC = () =>
+    db.selectFrom('members').select(MEMBER_COLUMNS).where('id', '=', id).compile();
+  const buildCamelB1 = () =>
+    db
+      .selectFrom('members')
+      .select(MEMBER_COLUMNS)
+      .where('partnerCode', '=', filters.partner)
+      .where('region', '=', filters.region)
+      .orderBy('id')
+      .limit(filters.limit + 1)
+      .compile();
   const buildB1 = () =>
     db
       .selectFrom('members')
@@ -63,8 +76,20 @@ async function main() {
   const figures: Record<string, number[]> = {
     'c: build + compile (select by id)': [],
     'b1: build + compile (filtered page)': [],
+    'c: build + compile, camelCase aliases': [],
+    'b1: build + compile, camelCase aliases': [],
   };
   for (let round = 0; round < ROUNDS; round += 1) {
+    figures['c: build + compile, camelCase aliases']?.push(
+      cpuMicros(() => {
+        for (let i = 0; i < N; i += 1) buildCamelC();
+      }),
+    );
+    figures['b1: build + compile, camelCase aliases']?.push(
+      cpuMicros(() => {
+        for (let i = 0; i < N; i += 1) buildCamelB1();
+      }),
+    );
     figures['c: build + compile (select by id)']?.push(
       cpuMicros(() => {
         for (let i = 0; i < N; i += 1) buildC();
@@ -92,6 +117,17 @@ async function main() {
     transform.push(withPlugin - bare);
   }
   figures['b1: CamelCase transform of 21 rows'] = transform;
+  const compiled = buildCamelB1();
+  const aliased = await database.pool.query(compiled.sql, [...compiled.parameters]);
+  const passed: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const withPlugin = await asyncMicros(() =>
+      plugin.transformResult({ result: { rows: aliased.rows }, queryId: { queryId: 'x' } }),
+    );
+    const bare = await asyncMicros(async () => aliased.rows);
+    passed.push(withPlugin - bare);
+  }
+  figures['b1: CamelCase transform of 21 rows selected under camelCase aliases'] = passed;
   for (const [name, values] of Object.entries(figures)) {
     console.log(`${name}: ${median(values).toFixed(1)} µs (median of ${ROUNDS} × ${N})`);
   }

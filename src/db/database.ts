@@ -42,6 +42,8 @@ class ColumnNamesToCamelCase extends CamelCasePlugin {
     const first = rows[0];
     if (first === undefined) return args.result;
     const names = Object.keys(first).map((column) => [column, this.camelCase(column)] as const);
+    // Selected under their camelCase names already (src/db/camel-columns.ts): nothing to copy.
+    if (names.every(([column, name]) => column === name)) return args.result;
     return { ...args.result, rows: rows.map((row) => renameColumns(row, names)) };
   }
 }

@@ -1,5 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { ListOrder } from '../http/pagination.js';
+import { camelAlias } from './camel-columns.js';
 
 /**
  * Orders and positions a list query (keyset pagination): by id, or — with `updatedSince` — by
@@ -15,7 +16,8 @@ export function applyListOrder<DB, TB extends keyof DB, O>(
   const id = sql.ref(`${table}.id`);
   const updatedAt = sql.ref(`${table}.updated_at`);
   const exact = sql<string>`to_char(${updatedAt} at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"')`;
-  let ordered = query.select(exact.as('cursorUpdatedAt'));
+  // A raw alias: a query selecting camelCase columns stays without a snake_case one.
+  let ordered = query.select(exact.as<'cursorUpdatedAt'>(camelAlias('cursorUpdatedAt')));
   if (order.by === 'id') {
     if (order.afterId !== undefined)
       ordered = ordered.where(sql<boolean>`${id} > ${order.afterId}`);

@@ -1,8 +1,9 @@
 import { type RawBuilder, sql } from 'kysely';
+import { camelColumns } from '../../db/camel-columns.js';
 import type { Db } from '../../db/database.js';
 import { applyListOrder } from '../../db/list-order.js';
 import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
-import type { MemberStatus } from '../../db/tables/members.js';
+import type { MemberStatus, MembersTable } from '../../db/tables/members.js';
 import type { Writer } from '../../http/auth.js';
 import type { ListOrder } from '../../http/pagination.js';
 import { normalizeHsCode } from '../reference/hs-code.js';
@@ -16,17 +17,64 @@ import {
 } from './document.js';
 import type { MemberListFilters } from './schemas.js';
 
+/**
+ * Every column of a member, selected under its property's name: the reads of one member and of
+ * a page return rows the CamelCase plugin need not copy (src/db/camel-columns.ts).
+ */
+export const MEMBER_COLUMNS = camelColumns<MembersTable>('members', {
+  id: true,
+  partnerCode: true,
+  externalRef: true,
+  type: true,
+  name: true,
+  nameSearch: true,
+  legalForm: true,
+  ice: true,
+  taxId: true,
+  rcTribunal: true,
+  rcNumber: true,
+  region: true,
+  province: true,
+  city: true,
+  remoteArea: true,
+  womenLed: true,
+  membersWomen: true,
+  membersMen: true,
+  employeesWomen: true,
+  employeesMen: true,
+  products: true,
+  hsCodes: true,
+  certifications: true,
+  exportMarkets: true,
+  targetMarkets: true,
+  digital: true,
+  contacts: true,
+  joinedOn: true,
+  status: true,
+  withdrawnOn: true,
+  personalDataErasedAt: true,
+  readinessCategory: true,
+  readinessAssessmentId: true,
+  readinessAssessedOn: true,
+  changedByKind: true,
+  changedBy: true,
+  changedByRole: true,
+  version: true,
+  createdAt: true,
+  updatedAt: true,
+});
+
 export async function findMember(
   db: Db,
   id: string,
   scope: string | null,
   forUpdate = false,
 ): Promise<MemberRow | undefined> {
-  let query = db.selectFrom('members').selectAll().where('id', '=', id);
+  let query = db.selectFrom('members').select(MEMBER_COLUMNS).where('id', '=', id);
   // A partner key sees its own partner's members only; others are as if absent.
   if (scope !== null) query = query.where('partnerCode', '=', scope);
   if (forUpdate) query = query.forUpdate();
-  return query.executeTakeFirst();
+  return query.$castTo<MemberRow>().executeTakeFirst();
 }
 
 export async function findByExternalRef(
@@ -237,7 +285,7 @@ export async function listMembers(
   filters: MemberListFilters,
   order: ListOrder,
 ) {
-  let query = db.selectFrom('members').selectAll();
+  let query = db.selectFrom('members').select(MEMBER_COLUMNS);
   if (scope !== null) query = query.where('partnerCode', '=', scope);
   if (filters.partner !== undefined) query = query.where('partnerCode', '=', filters.partner);
   if (filters.type !== undefined) query = query.where('type', '=', filters.type);
@@ -256,5 +304,6 @@ export async function listMembers(
     query = query.where('nameSearch', 'like', likeContains(foldForSearch(filters.q)));
   return applyListOrder(query, 'members', order)
     .limit(filters.limit + 1)
+    .$castTo<MemberRow & { cursorUpdatedAt: string }>()
     .execute();
 }
