@@ -3,10 +3,8 @@ import { Type } from 'typebox';
 import { forgetApiKey } from '../../http/auth.js';
 import { created as createdAt } from '../../http/created.js';
 import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
-import { assertNoErrors, notFound } from '../../http/problem.js';
-import { diffChanges, recordAuditEvent } from '../audit/repository.js';
-import { findPartner } from '../partners/repository.js';
-import { createApiKey, listApiKeys, revokeApiKey } from './repository.js';
+import { issueApiKey, revokeKey } from './commands.js';
+import { listApiKeys } from './repository.js';
 import { ApiKey, CreatedApiKey, NewApiKey } from './schemas.js';
 
 export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -23,36 +21,9 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { name, role, partnerCode } = request.body;
-      const errors = [];
-      if (role === 'partner' && partnerCode === undefined) {
-        errors.push({ pointer: '/partnerCode', message: 'is required for a partner key' });
-      }
-      if (role !== 'partner' && partnerCode !== undefined) {
-        errors.push({ pointer: '/partnerCode', message: 'is only for partner keys' });
-      }
-      if (partnerCode !== undefined && !(await findPartner(app.db, partnerCode))) {
-        errors.push({ pointer: '/partnerCode', message: `names no partner (${partnerCode})` });
-      }
-      assertNoErrors(errors);
-      const created = await app.db.transaction().execute(async (trx) => {
-        const key = await createApiKey(trx, {
-          name,
-          role,
-          partnerCode: partnerCode ?? null,
-          createdBy: request.principal.id,
-        });
-        // Never the key nor its hash: the audit log is readable by every admin.
-        await recordAuditEvent(trx, {
-          actor: request.principal,
-          entity: 'apiKey',
-          entityId: key.id,
-          action: 'created',
-          partnerCode: key.partnerCode,
-          changes: diffChanges({}, key, ['name', 'role', 'partnerCode', 'keyPrefix']),
-        });
-        return key;
-      });
+      const created = await app.db
+        .transaction()
+        .execute((trx) => issueApiKey(trx, request.principal, request.body));
       return createdAt(reply, `/v1/api-keys/${created.id}`).send(created);
     },
   );
@@ -90,21 +61,9 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const revoked = await app.db.transaction().execute(async (trx) => {
-        const result = await revokeApiKey(trx, request.params.id);
-        if (result?.revokedNow) {
-          await recordAuditEvent(trx, {
-            actor: request.principal,
-            entity: 'apiKey',
-            entityId: result.key.id,
-            action: 'revoked',
-            partnerCode: result.key.partnerCode,
-            changes: { revokedAt: { from: null, to: result.key.revokedAt } },
-          });
-        }
-        return result?.key;
-      });
-      if (!revoked) throw notFound(`There is no API key ${request.params.id}.`);
+      const revoked = await app.db
+        .transaction()
+        .execute((trx) => revokeKey(trx, request.principal, request.params.id));
       forgetApiKey(app, revoked.id);
       return revoked;
     },

@@ -1,7 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import type { Db } from '../../db/database.js';
-import type { GridStatus } from '../../db/tables/grids.js';
 import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
 import {
@@ -10,26 +7,18 @@ import {
   IfMatchRequired,
   optionalVersion,
   setVersionTag,
-  staleVersion,
 } from '../../http/etag.js';
 import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
-import { assertNoErrors, conflict, type FieldError } from '../../http/problem.js';
-import type { AuditAction } from '../audit/actions.js';
-import { type AuditChanges, diffChanges, recordAuditEvent } from '../audit/repository.js';
-import { recordEvent } from '../events/outbox.js';
-import { gridPublishedEvent } from '../events/programme-events.js';
-import { type GridDefinition, GridDefinitionSchema, validateGridDefinition } from './definition.js';
+import { assertNoErrors, type FieldError } from '../../http/problem.js';
 import {
-  changeStatus,
-  codeState,
-  type GridRow,
-  gridStatusConflict,
-  insertDraft,
-  listGrids,
-  loadGrid,
-  toGrid,
-  updateDraft,
-} from './repository.js';
+  createGrid,
+  createGridVersion,
+  moveGridStatus,
+  replaceDraft,
+  type StatusMove,
+} from './commands.js';
+import { GridDefinitionSchema } from './definition.js';
+import { listGrids, loadGrid, toGrid } from './repository.js';
 import { roundedResult } from './rounding.js';
 import { EvaluateBodySchema, GridListQuery, GridParams, GridSchema } from './schemas.js';
 import { AssessmentResultSchema, scoreAssessment, validateAnswers } from './scoring.js';
@@ -38,31 +27,6 @@ const READERS = ['admin', 'partner', 'reporting'] as const;
 const Grid = ref(GridSchema);
 const GridDefinitionBody = ref(GridDefinitionSchema);
 const tags = ['grids'];
-
-function assertValidDefinition(definition: GridDefinition, extra: FieldError[] = []) {
-  const errors = [...extra, ...validateGridDefinition(definition)];
-  assertNoErrors(errors, `The grid definition is invalid: ${errors.length} problem(s).`);
-}
-
-function checkRevision(row: GridRow, expected: number | undefined) {
-  if (expected !== undefined && expected !== row.revision) throw staleVersion(row.revision);
-}
-
-function audit(
-  db: Db,
-  request: FastifyRequest,
-  grid: GridRow,
-  action: AuditAction,
-  changes?: AuditChanges,
-) {
-  return recordAuditEvent(db, {
-    actor: request.principal,
-    entity: 'grid',
-    entityId: grid.id,
-    action,
-    ...(changes ? { changes } : {}),
-  });
-}
 
 export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -122,24 +86,9 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const definition = request.body;
-      assertValidDefinition(definition);
-      const row = await app.db.transaction().execute(async (trx) => {
-        if (await codeState(trx, definition.code)) {
-          throw conflict(
-            `A grid ${definition.code} exists already; create a new version of it instead.`,
-          );
-        }
-        const created = await insertDraft(trx, definition, 1);
-        await audit(
-          trx,
-          request,
-          created,
-          'created',
-          diffChanges({}, { version: 1, ...definition }),
-        );
-        return created;
-      });
+      const row = await app.db
+        .transaction()
+        .execute((trx) => createGrid(trx, request.principal, request.body));
       setVersionTag(reply, row.revision);
       return created(reply, `/v1/grids/${row.id}`).send(toGrid(row));
     },
@@ -163,28 +112,11 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = expectedVersion(request);
-      const definition = request.body;
-      const row = await app.db.transaction().execute(async (trx) => {
-        const current = await loadGrid(trx, request.params.id, true);
-        if (current.status !== 'draft') {
-          throw gridStatusConflict(current, 'published grids never change; create a new version.');
-        }
-        checkRevision(current, expected);
-        assertValidDefinition(
-          definition,
-          definition.code === current.code
-            ? []
-            : [
-                {
-                  pointer: '/code',
-                  message: `must be ${current.code} (a grid's code does not change)`,
-                },
-              ],
+      const row = await app.db
+        .transaction()
+        .execute((trx) =>
+          replaceDraft(trx, request.principal, request.params.id, request.body, expected),
         );
-        const updated = await updateDraft(trx, current.id, definition);
-        await audit(trx, request, updated, 'updated', diffChanges(current.definition, definition));
-        return updated;
-      });
       setVersionTag(reply, row.revision);
       return toGrid(row);
     },
@@ -193,7 +125,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** publish and retire: one status move each, optionally conditioned on If-Match. */
   const statusMove = (
     path: string,
-    move: { from: GridStatus; to: GridStatus; action: AuditAction },
+    move: StatusMove,
     doc: { operationId: string; summary: string; description: string },
   ) =>
     app.post(
@@ -210,21 +142,11 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request, reply) => {
         const expected = optionalVersion(request);
-        const row = await app.db.transaction().execute(async (trx) => {
-          const current = await loadGrid(trx, request.params.id, true);
-          if (current.status !== move.from) {
-            throw gridStatusConflict(current, `only a ${move.from} grid can be ${move.to}.`);
-          }
-          checkRevision(current, expected);
-          const moved = await changeStatus(trx, current.id, move.from, move.to);
-          if (!moved) throw gridStatusConflict(current, 'it changed meanwhile.');
-          await audit(trx, request, moved, move.action, {
-            status: { from: move.from, to: move.to },
-          });
-          if (move.to === 'published')
-            await recordEvent(trx, gridPublishedEvent(moved, request.principal));
-          return moved;
-        });
+        const row = await app.db
+          .transaction()
+          .execute((trx) =>
+            moveGridStatus(trx, request.principal, request.params.id, move, expected),
+          );
         setVersionTag(reply, row.revision);
         return toGrid(row);
       },
@@ -267,22 +189,9 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const row = await app.db.transaction().execute(async (trx) => {
-        const source = await loadGrid(trx, request.params.id);
-        const state = await codeState(trx, source.code);
-        if (state?.draftId !== undefined) {
-          throw conflict(`Grid ${source.code} has a draft already; edit it or publish it first.`, {
-            existingGridId: state.draftId,
-          });
-        }
-        const version = (state?.highestVersion ?? source.version) + 1;
-        const created = await insertDraft(trx, source.definition, version);
-        await audit(trx, request, created, 'versioned', {
-          copiedFrom: { to: source.id },
-          version: { from: source.version, to: version },
-        });
-        return created;
-      });
+      const row = await app.db
+        .transaction()
+        .execute((trx) => createGridVersion(trx, request.principal, request.params.id));
       setVersionTag(reply, row.revision);
       return created(reply, `/v1/grids/${row.id}`).send(toGrid(row));
     },

@@ -3,12 +3,11 @@ import { Type } from 'typebox';
 import { partnerScope } from '../../http/auth.js';
 import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
-import { expectedVersion, IfMatchRequired, setVersionTag, staleVersion } from '../../http/etag.js';
+import { expectedVersion, IfMatchRequired, setVersionTag } from '../../http/etag.js';
 import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
-import { assertNoErrors, conflict, HttpProblem, notFound } from '../../http/problem.js';
-import { diffChanges, recordAuditEvent } from '../audit/repository.js';
-import { definitionErrors, fixedFieldChanges } from './definition.js';
-import { findKpi, hasValues, insertKpi, listKpis, partnerCodes, updateKpi } from './repository.js';
+import { notFound } from '../../http/problem.js';
+import { createKpi, replaceKpi, replaceKpiTargets } from './commands.js';
+import { findKpi, listKpis } from './repository.js';
 import {
   KpiListQuery,
   KpiParams,
@@ -18,7 +17,7 @@ import {
   TargetSetSchema,
   TargetsBodySchema,
 } from './schemas.js';
-import { listTargets, replaceTargets, validateTargets } from './targets.js';
+import { listTargets } from './targets.js';
 
 const READERS = ['admin', 'partner', 'reporting'] as const;
 
@@ -82,20 +81,9 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { code, ...definition } = request.body;
-      assertNoErrors(definitionErrors(definition, false), 'The KPI definition is invalid.');
-      const kpi = await app.db.transaction().execute(async (trx) => {
-        const created = await insertKpi(trx, code, definition);
-        if (!created) throw conflict(`A KPI ${code} exists already.`);
-        await recordAuditEvent(trx, {
-          actor: request.principal,
-          entity: 'kpi',
-          entityId: code,
-          action: 'created',
-          changes: diffChanges({}, definition),
-        });
-        return created;
-      });
+      const kpi = await app.db
+        .transaction()
+        .execute((trx) => createKpi(trx, request.principal, request.body));
       setVersionTag(reply, kpi.version);
       return created(reply, `/v1/kpis/${kpi.code}`).send(kpi);
     },
@@ -119,55 +107,11 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = expectedVersion(request);
-      const { code: bodyCode, ...definition } = request.body;
-      const code = request.params.code;
-      if (bodyCode !== undefined && bodyCode !== code) {
-        assertNoErrors([{ pointer: '/code', message: `must be ${code} (codes do not change)` }]);
-      }
-      const kpi = await app.db.transaction().execute(async (trx) => {
-        const current = await findKpi(trx, code, true);
-        if (!current) throw notFound(`There is no KPI ${code}.`);
-        if (expected !== undefined && expected !== current.version) {
-          throw staleVersion(current.version);
-        }
-        assertNoErrors(
-          definitionErrors(definition, current.builtIn),
-          'The KPI definition is invalid.',
+      const kpi = await app.db
+        .transaction()
+        .execute((trx) =>
+          replaceKpi(trx, request.principal, request.params.code, request.body, expected),
         );
-        const fixed = fixedFieldChanges(current, definition);
-        if (fixed.length > 0) {
-          throw new HttpProblem({
-            type: 'computed-kpi-fixed',
-            detail: `${code} is computed by the service; its source, measure, cumulation and dimensions are fixed.`,
-            errors: fixed,
-          });
-        }
-        if (definition.measure !== current.measure && (await hasValues(trx, code))) {
-          throw conflict(`The measure of ${code} cannot change: values were reported in it.`);
-        }
-        const updated = await updateKpi(trx, code, current.version, definition);
-        if (!updated) throw staleVersion();
-        await recordAuditEvent(trx, {
-          actor: request.principal,
-          entity: 'kpi',
-          entityId: code,
-          action: 'updated',
-          changes: diffChanges(current, updated, [
-            'name',
-            'description',
-            'resultLevel',
-            'measure',
-            'unit',
-            'ascending',
-            'source',
-            'cumulation',
-            'dimensions',
-            'baseline',
-            'endTarget',
-          ]),
-        });
-        return updated;
-      });
       setVersionTag(reply, kpi.version);
       return kpi;
     },
@@ -214,29 +158,11 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const expected = expectedVersion(request);
-      const result = await app.db.transaction().execute(async (trx) => {
-        const kpi = await findKpi(trx, request.params.code, true);
-        if (!kpi) throw notFound(`There is no KPI ${request.params.code}.`);
-        if (expected !== undefined && expected !== kpi.targetsVersion) {
-          throw staleVersion(kpi.targetsVersion);
-        }
-        const { targets, errors } = validateTargets(request.body, kpi, await partnerCodes(trx));
-        assertNoErrors(
-          errors,
-          `The targets of ${kpi.code} are invalid: ${errors.length} problem(s).`,
+      const result = await app.db
+        .transaction()
+        .execute((trx) =>
+          replaceKpiTargets(trx, request.principal, request.params.code, request.body, expected),
         );
-        const before = await listTargets(trx, kpi.code);
-        const version = await replaceTargets(trx, kpi.code, targets);
-        const after = await listTargets(trx, kpi.code);
-        await recordAuditEvent(trx, {
-          actor: request.principal,
-          entity: 'kpiTargets',
-          entityId: kpi.code,
-          action: 'replaced',
-          changes: diffChanges({ targets: before }, { targets: after }),
-        });
-        return { kpi: kpi.code, version, data: after, nextCursor: null };
-      });
       setVersionTag(reply, result.version);
       return result;
     },

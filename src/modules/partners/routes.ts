@@ -4,9 +4,9 @@ import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
 import { setVersionTag } from '../../http/etag.js';
 import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
-import { conflict, notFound } from '../../http/problem.js';
-import { diffChanges, recordAuditEvent } from '../audit/repository.js';
-import { findPartner, insertPartner, listPartners } from './repository.js';
+import { notFound } from '../../http/problem.js';
+import { createPartner } from './commands.js';
+import { findPartner, listPartners } from './repository.js';
 import { NewPartnerSchema, PartnerParams, PartnerSchema } from './schemas.js';
 
 export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -63,19 +63,9 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const partner = await app.db.transaction().execute(async (trx) => {
-        const inserted = await insertPartner(trx, request.body);
-        if (!inserted) throw conflict(`A partner ${request.body.code} exists already.`);
-        await recordAuditEvent(trx, {
-          actor: request.principal,
-          entity: 'partner',
-          entityId: inserted.code,
-          action: 'created',
-          partnerCode: inserted.code,
-          changes: diffChanges({}, inserted, ['code', 'name', 'shortName']),
-        });
-        return inserted;
-      });
+      const partner = await app.db
+        .transaction()
+        .execute((trx) => createPartner(trx, request.principal, request.body));
       setVersionTag(reply, partner.version);
       return created(reply, `/v1/partners/${partner.code}`).send(partner);
     },

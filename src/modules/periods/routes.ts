@@ -4,13 +4,8 @@ import { partnerScope } from '../../http/auth.js';
 import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
 import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
-import { badRequest, notFound } from '../../http/problem.js';
-import { recordAuditEvent } from '../audit/repository.js';
-import { recordEvent } from '../events/outbox.js';
-import { periodEvent } from '../events/programme-events.js';
-import { findPartner } from '../partners/repository.js';
-import { freezeFigures } from '../reports/frozen.js';
-import { listLocks, lockPeriod, type PeriodLock, unlockPeriod } from './locks.js';
+import { closePeriod, reopenPeriod } from './commands.js';
+import { listLocks, type PeriodLock } from './locks.js';
 import { PeriodLockSchema, PeriodParam, periodParameter } from './schemas.js';
 
 const PartnerCodeText = Type.String({ maxLength: 40, description: 'A partner code, e.g. FENIP' });
@@ -69,34 +64,9 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const result = await app.db
         .transaction()
         .setIsolationLevel('repeatable read')
-        .execute(async (trx) => {
-          if (partnerCode !== null && !(await findPartner(trx, partnerCode))) {
-            throw badRequest('The partner does not exist.', [
-              { pointer: '/partnerCode', message: `names no partner (${partnerCode})` },
-            ]);
-          }
-          const locked = await lockPeriod(trx, period, partnerCode, request.principal.id);
-          if (locked.created) {
-            await recordAuditEvent(trx, {
-              actor: request.principal,
-              entity: 'periodLock',
-              entityId: locked.lock.id,
-              action: 'locked',
-              partnerCode,
-              changes: { period: { to: period.code }, partnerCode: { to: partnerCode } },
-            });
-            await recordEvent(trx, periodEvent('period.locked', locked.lock, request.principal));
-            if (partnerCode === null) {
-              const frozenAt = await freezeFigures(
-                trx,
-                { id: locked.lock.id, period },
-                app.config.programmeStart,
-              );
-              return { ...locked, lock: { ...locked.lock, frozenAt } };
-            }
-          }
-          return locked;
-        });
+        .execute((trx) =>
+          closePeriod(trx, request.principal, period, partnerCode, app.config.programmeStart),
+        );
       // The lock's own address: the path DELETE takes, with the partner it binds.
       const partnerQuery =
         partnerCode === null ? '' : `?partner=${encodeURIComponent(partnerCode)}`;
@@ -126,25 +96,9 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const period = periodParameter(request.params.period, 'period');
       const partnerCode = request.query.partner ?? null;
-      const removed = await app.db.transaction().execute(async (trx) => {
-        const lock = await unlockPeriod(trx, period.code, partnerCode);
-        if (lock) {
-          await recordAuditEvent(trx, {
-            actor: request.principal,
-            entity: 'periodLock',
-            entityId: lock.id,
-            action: 'unlocked',
-            partnerCode,
-            changes: { period: { from: lock.period }, partnerCode: { from: partnerCode } },
-          });
-          await recordEvent(trx, periodEvent('period.unlocked', lock, request.principal));
-        }
-        return lock;
-      });
-      if (!removed) {
-        const whom = partnerCode === null ? 'all partners' : partnerCode;
-        throw notFound(`Period ${period.code} is not locked for ${whom}.`);
-      }
+      const removed = await app.db
+        .transaction()
+        .execute((trx) => reopenPeriod(trx, request.principal, period, partnerCode));
       return toLockResource(removed);
     },
   );
