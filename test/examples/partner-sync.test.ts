@@ -44,14 +44,16 @@ t.test('the example nightly sync, against the service over HTTP', async (t) => {
   t.same(night1.upserts, { 'F-1': 'created', 'F-2': 'created' });
   t.same(night1.changed.map((m) => m.externalRef).sort(), ['F-1', 'F-2']);
   t.ok(night1.nextUpdatedSince);
-  t.same(
-    night1.events.map((e) => [e.type, e.subject.externalRef]),
-    [
-      ['member.created', 'F-1'],
-      ['member.created', 'F-2'],
-    ],
-    'the feed names what this night created',
-  );
+  // The feed shows an event once every older transaction on the server has ended (any
+  // database's: docs/events-and-webhooks.md). Beside other work a night may not see its own last
+  // writes yet; the next night does. So: what a night sees is in order, and nothing is lost.
+  const named = (events: { type: string; subject: { externalRef?: string | null } }[]) =>
+    events.map((e) => [e.type, e.subject.externalRef]);
+  const created = [
+    ['member.created', 'F-1'],
+    ['member.created', 'F-2'],
+  ];
+  t.same(named(night1.events), created.slice(0, night1.events.length), 'this night, in order');
 
   // During the day the programme team corrects F-1's city and employees.
   const f1 = night1.changed.find((m) => m.externalRef === 'F-1');
@@ -81,12 +83,22 @@ t.test('the example nightly sync, against the service over HTTP', async (t) => {
     night2.changed.some((m) => m.externalRef === 'F-1' && m.version === 3),
     'the changes feed back what this night wrote',
   );
+  const expected = [...created, ['member.updated', 'F-1'], ['member.updated', 'F-1']];
+  const seen = [...night1.events, ...night2.events];
+  const later = await feedAfter(night2.nextEventCursor, expected.length - seen.length);
   t.same(
-    night2.events.map((e) => [e.type, e.subject.externalRef]),
-    [
-      ['member.updated', 'F-1'],
-      ['member.updated', 'F-1'],
-    ],
-    "the feed, from last night's cursor: the team's correction, then the merge",
+    named([...seen, ...later]),
+    expected,
+    "night after night from the stored cursor: the creations, the team's correction, the merge",
   );
+
+  /** The partner's feed after the cursor, polled until `count` events show (10 s at most). */
+  async function feedAfter(cursor: string, count: number) {
+    for (let waited = 0; ; waited += 100) {
+      const page = await api({ method: 'GET', url: `/v1/events?after=${cursor}`, key: apiKey });
+      const { data } = page.json();
+      if (data.length >= count || waited >= 10_000) return data;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 });
