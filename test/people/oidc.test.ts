@@ -8,6 +8,7 @@ import { exportSPKI, type JWTPayload, SignJWT, UnsecuredJWT } from 'jose';
 import t from 'tap';
 import { loadConfig } from '../../src/config.js';
 import { startTestApp } from '../helpers/app.js';
+import { feedCaughtUp } from '../helpers/feed.js';
 import { AUDIENCE, type SigningKey, signingKey, startProvider } from '../helpers/oidc-provider.js';
 import { memberBody } from '../members/fixtures.js';
 
@@ -134,6 +135,7 @@ t.test('a person works within their partner, and the audit log names them', asyn
   t.equal(audit.json().data[0].actorKeyId, null);
 
   // The change feed names the person too, by id only: a feed entry never carries a person's name.
+  await feedCaughtUp(app.db);
   const feed = await api({ method: 'GET', url: '/v1/events?types=member.created', key: token });
   t.equal(feed.statusCode, 200, feed.body);
   const entry = feed

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import t from 'tap';
 import type { Db } from '../../src/db/database.js';
 import { startTestApp } from '../helpers/app.js';
+import { feedCaughtUp } from '../helpers/feed.js';
 import { memberBody } from '../members/fixtures.js';
 
 const PERSONAL = ['Fatima Zahra', 'fz@example.ma', '+212612345678'];
@@ -70,6 +71,7 @@ t.test('after erasure no store holds the contacts; a replayed create finds nothi
     for (const value of PERSONAL) t.notOk(text.includes(value), `${tableName} holds no ${value}`);
   }
   // The feed tells partners what happened to the member, by field names only.
+  await feedCaughtUp(app.db);
   const feed = await api({ method: 'GET', url: '/v1/events?limit=100' });
   const mine = feed.json().data.filter((e: { subject: { id: string } }) => e.subject.id === id);
   t.same(
