@@ -9,9 +9,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import pgModule from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { camelSelectList } from '../src/db/camel-columns.js';
 import { openEmbedded } from '../src/db/embedded.js';
 import { AUDIT_COLUMNS, AUDIT_INSERT_COLUMNS } from '../src/modules/audit/repository.js';
-import { UPSERT_COLUMNS } from '../src/modules/members/repository.js';
+import { MEMBER_PROPERTIES, UPSERT_COLUMNS } from '../src/modules/members/repository.js';
 
 const ASSESSMENT_COLUMNS = `"assessments".*, "grids"."code" as "grid_code", "grids"."version" as "grid_version"`;
 /** `jsonb_to_recordset` of one JSON parameter, as the service sends many rows (src/db/recordset.ts). */
@@ -19,6 +20,48 @@ const recordsetSql = (columns: readonly (readonly [string, string])[]) =>
   `select ${columns.map(([key]) => `"${key}"`).join(', ')} from jsonb_to_recordset($1::jsonb) as r(${columns.map(([key, type]) => `"${key}" ${type}`).join(', ')})`;
 
 const AUDIT_INSERT = `insert into audit_events (${AUDIT_INSERT_COLUMNS}) ${recordsetSql(AUDIT_COLUMNS)}`;
+
+/** A member's columns under their properties' names, as the service selects them. */
+const MEMBER = `${camelSelectList('members', Object.keys(MEMBER_PROPERTIES))} from "members"`;
+const CURSOR = `to_char("members"."updated_at" at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"') as "cursorUpdatedAt"`;
+const MEMBER_PAGE = `${camelSelectList('members', Object.keys(MEMBER_PROPERTIES))}, ${CURSOR} from "members"`;
+
+const EVENT_COLUMNS = [
+  ['id', 'uuid'],
+  ['type', 'text'],
+  ['partnerCode', 'text'],
+  ['subjectKind', 'text'],
+  ['subjectId', 'text'],
+  ['subjectExternalRef', 'text'],
+  ['data', 'jsonb'],
+  ['actor', 'jsonb'],
+] as const;
+/** The outbox's insert with its webhook fan-out (src/modules/events/outbox.ts). */
+const EVENTS_INSERT = `with e as ( insert into events (id, type, partner_code, subject_kind, subject_id, subject_external_ref, data, actor) ${recordsetSql(EVENT_COLUMNS)} returning id, type, partner_code ) insert into webhook_deliveries (id, subscription_id, event_id, attempt, state) select gen_random_uuid(), s.id, e.id, 1, 'pending' from e join webhook_subscriptions s on s.status = 'active' and e.type = any(s.types) and (case "s"."owner_role" when 'admin' then true when 'partner' then coalesce("e"."partner_code" = "s"."partner_code", false) or "e"."type" = 'grid.published' or ("e"."type" = any($2::text[]) and "e"."partner_code" is null) when 'reporting' then "e"."type" = any($3::text[]) else false end)`;
+const PERIOD_TYPES = ['period.locked', 'period.unlocked'];
+const REPORTING_TYPES = ['grid.published', ...PERIOD_TYPES, 'kpi-value.recorded'];
+
+/** The outbox insert's parameters: the events as a JSON array, then the visibility lists. */
+const eventRecords = (
+  events: {
+    type: string;
+    partnerCode: string;
+    subjectKind: string;
+    subjectId: string;
+    data: object;
+  }[],
+) => [
+  JSON.stringify(
+    events.map((e) => ({
+      id: uuidv7(),
+      subjectExternalRef: null,
+      actor: { kind: 'key', id: ACTOR },
+      ...e,
+    })),
+  ),
+  PERIOD_TYPES,
+  REPORTING_TYPES,
+];
 
 /** The audit insert's one parameter: the events as a JSON array. */
 const auditRecords = (
@@ -33,17 +76,18 @@ const auditRecords = (
 
 /** The statements of each route, in the order the service issues them (BEGIN/COMMIT apart). */
 export const FLOOR_SQL = {
-  getMember: `select * from "members" where "id" = $1`,
-  listFirst: `select * from "members" where "partner_code" = $1 and "region" = $2 order by "id" limit $3`,
-  listAfter: `select * from "members" where "partner_code" = $1 and "region" = $2 and "id" > $3 order by "id" limit $4`,
-  lockMember: `select * from "members" where "id" = $1 for update`,
+  getMember: `select ${MEMBER} where "id" = $1`,
+  listFirst: `select ${MEMBER_PAGE} where "partner_code" = $1 and "region" = $2 order by "members"."id" limit $3`,
+  listAfter: `select ${MEMBER_PAGE} where "partner_code" = $1 and "region" = $2 and "members"."id" > $3 order by "members"."id" limit $4`,
+  lockMember: `select ${MEMBER} where "id" = $1 for update`,
   grid: `select * from "grids" where "id" = $1`,
-  insertAssessment: `insert into "assessments" ("id", "member_id", "partner_code", "grid_id", "status", "assessed_on", "assessor", "answers", "result", "score", "category", "rescored_from", "submitted_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning "id"`,
+  insertAssessment: `insert into "assessments" ("id", "member_id", "partner_code", "grid_id", "status", "assessed_on", "assessor", "answers", "result", "score", "category", "rescored_from", "submission_id", "submitted_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning "id"`,
   findAssessment: `select ${ASSESSMENT_COLUMNS} from "assessments" inner join "grids" on "grids"."id" = "assessments"."grid_id" where "assessments"."id" = $1`,
   auditEvents: AUDIT_INSERT,
   markSubmitted: `update "assessments" set "status" = $1, "result" = $2, "score" = $3, "category" = $4, "submitted_at" = clock_timestamp(), "version" = version + 1, "updated_at" = now() where "id" = $5 and "status" = $6`,
   latestSubmitted: `select "id", "category", "assessed_on" from "assessments" where "member_id" = $1 and "status" = $2 order by "assessed_on" desc, "submitted_at" desc, "id" desc limit $3`,
-  setReadiness: `update "members" set "readiness_category" = $1, "readiness_assessment_id" = $2, "readiness_assessed_on" = $3 where "id" = $4`,
+  setReadiness: `update "members" set "readiness_category" = $1, "readiness_assessment_id" = $2, "readiness_assessed_on" = $3, "version" = case when readiness_category is distinct from $4::text then version + 1 else version end, "updated_at" = case when readiness_category is distinct from $5::text then now() else updated_at end where "id" = $6`,
+  events: EVENTS_INSERT,
   partners: `select "code" from "partners"`,
   byExternalRefs: `select * from "members" where (partner_code, external_ref) in (select * from unnest($1::text[], $2::text[])) order by "id" for update`,
   iceHolders: `select "id", "partner_code", "ice" from "members" where ice = any($1::text[])`,
@@ -56,7 +100,7 @@ export function upsertMembersSql() {
     .slice(2)
     .map((c) => `${c} = excluded.${c}`)
     .join(', ');
-  return `insert into members (${names.join(', ')}) ${recordsetSql(UPSERT_COLUMNS)} on conflict (partner_code, external_ref) do update set ${updates}, version = members.version + 1, updated_at = now() returning id, partner_code, external_ref, xmax = 0 as inserted`;
+  return `insert into members (${names.join(', ')}) ${recordsetSql(UPSERT_COLUMNS)} on conflict (partner_code, external_ref) do update set ${updates}, version = members.version + 1, updated_at = now() returning id, partner_code, external_ref, version, xmax = 0 as inserted`;
 }
 
 const UPSERT_MEMBERS = upsertMembersSql();
@@ -154,12 +198,13 @@ async function main() {
       await c.query(FLOOR_SQL.insertAssessment, [
         id,
         member.id,
-        member.partner_code,
+        member.partnerCode,
         grid.id,
         'draft',
         body.assessedOn,
         JSON.stringify(body.assessor),
         JSON.stringify(body.answers),
+        null,
         null,
         null,
         null,
@@ -174,7 +219,7 @@ async function main() {
         assessor: { to: body.assessor },
         answers: { to: body.answers },
       };
-      await auditAssessment(c, member.partner_code, id, 'created', created);
+      await auditAssessment(c, member.partnerCode, id, 'created', created);
       await c.query(FLOOR_SQL.markSubmitted, [
         'submitted',
         FIXED_RESULT,
@@ -189,14 +234,35 @@ async function main() {
         latest.category,
         latest.id,
         latest.assessed_on,
+        latest.category,
+        latest.category,
         member.id,
       ]);
+      const submittedEvent = {
+        type: 'assessment.submitted',
+        partnerCode: member.partnerCode,
+        subjectKind: 'assessment',
+        subjectId: id,
+        data: { memberId: member.id, category: FIXED_CATEGORY, score: FIXED_SCORE },
+      };
+      const moved = member.readinessCategory !== latest.category;
+      const readinessEvent = {
+        type: 'readiness.changed',
+        partnerCode: member.partnerCode,
+        subjectKind: 'member',
+        subjectId: member.id,
+        data: { memberId: member.id, from: member.readinessCategory, to: latest.category },
+      };
+      await c.query(
+        FLOOR_SQL.events,
+        eventRecords(moved ? [submittedEvent, readinessEvent] : [submittedEvent]),
+      );
       const submitted = {
         status: { from: 'draft', to: 'submitted' },
         category: { to: FIXED_CATEGORY },
         score: { to: FIXED_SCORE },
       };
-      await auditAssessment(c, member.partner_code, id, 'submitted', submitted);
+      await auditAssessment(c, member.partnerCode, id, 'submitted', submitted);
       return (await c.query(FLOOR_SQL.findAssessment, [id])).rows[0];
     });
     return reply.code(201).send(row);
@@ -266,6 +332,18 @@ async function main() {
               },
             };
           }),
+        ),
+      );
+      await c.query(
+        FLOOR_SQL.events,
+        eventRecords(
+          written.map((m) => ({
+            type: m.inserted ? 'member.created' : 'member.updated',
+            partnerCode: m.partner_code,
+            subjectKind: 'member',
+            subjectId: m.id,
+            data: { version: m.version },
+          })),
         ),
       );
       return {

@@ -26,8 +26,22 @@ export function camelAlias(name: string) {
  */
 export function camelColumns<Table>(table: string, columns: Record<keyof Table & string, true>) {
   const names = Object.keys(columns);
-  const last = names.pop();
+  const last = names.at(-1);
   if (last === undefined) throw new Error('camelColumns: no column');
-  const leading = names.map((name) => `${table}.${snakeCase(name)} as "${name}", `).join('');
-  return sql.raw(`${leading}${table}.${snakeCase(last)}`).as(camelAlias(last));
+  return sql.raw(camelSelectList(table, names, { aliasLast: false })).as(camelAlias(last));
+}
+
+/**
+ * The select list's text, `t.a as "a", …, t.z as "z"` (camelColumns leaves the last alias to
+ * Kysely); bench/floor.ts issues the same text.
+ */
+export function camelSelectList(
+  table: string,
+  names: readonly string[],
+  { aliasLast = true } = {},
+) {
+  const aliased = names.map((name) => `${table}.${snakeCase(name)} as "${name}"`);
+  const last = names.at(-1);
+  if (!aliasLast && last !== undefined) aliased[aliased.length - 1] = `${table}.${snakeCase(last)}`;
+  return aliased.join(', ');
 }

@@ -21,7 +21,7 @@ import type { MemberListFilters } from './schemas.js';
  * Every column of a member, selected under its property's name: the reads of one member and of
  * a page return rows the CamelCase plugin need not copy (src/db/camel-columns.ts).
  */
-export const MEMBER_COLUMNS = camelColumns<MembersTable>('members', {
+export const MEMBER_PROPERTIES: Record<keyof MembersTable & string, true> = {
   id: true,
   partnerCode: true,
   externalRef: true,
@@ -62,7 +62,8 @@ export const MEMBER_COLUMNS = camelColumns<MembersTable>('members', {
   version: true,
   createdAt: true,
   updatedAt: true,
-});
+};
+export const MEMBER_COLUMNS = camelColumns<MembersTable>('members', MEMBER_PROPERTIES);
 
 export async function findMember(
   db: Db,
