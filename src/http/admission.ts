@@ -1,4 +1,21 @@
+import type { FastifyReply } from 'fastify';
 import { HttpProblem } from './problem.js';
+
+/** Aborted when the client closes the connection before its answer is complete. */
+export function clientGoneSignal(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+/** The request was dropped from the queue because its client has gone: nobody gets an answer. */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection while its request waited for a slot');
+  }
+}
 
 /**
  * Admission control for heavy work (reports, exports): at most `limit` run at once, at most
@@ -8,7 +25,7 @@ import { HttpProblem } from './problem.js';
  */
 export class Admission {
   private running = 0;
-  private readonly waiting: { start: () => void; timer: NodeJS.Timeout }[] = [];
+  private readonly waiting: { start: () => void; leave: () => void }[] = [];
 
   constructor(
     private readonly limit: number,
@@ -17,9 +34,13 @@ export class Admission {
     private readonly what = 'reports',
   ) {}
 
-  /** Runs `work` when a slot is free; rejects with a 503 problem when none frees in time. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    await this.acquire();
+  /**
+   * Runs `work` when a slot is free; rejects with a 503 problem when none frees in time. An
+   * aborted `signal` (the client has gone) takes a waiting request out of the queue: left
+   * there, abandoned requests would fill it and refuse the callers still waiting for an answer.
+   */
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(signal);
     try {
       return await work();
     } finally {
@@ -27,25 +48,39 @@ export class Admission {
     }
   }
 
-  private acquire(): Promise<void> {
+  private acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new ClientGone());
     if (this.running < this.limit) {
       this.running += 1;
       return Promise.resolve();
     }
     if (this.waiting.length >= this.queueLength) return Promise.reject(this.busy());
     return new Promise((resolve, reject) => {
+      const leaveWith = (error: Error) => {
+        this.waiting.splice(this.waiting.indexOf(entry), 1);
+        entry.leave();
+        reject(error);
+      };
+      const onAbort = () => leaveWith(new ClientGone());
+      const timer = setTimeout(() => leaveWith(this.busy()), this.maxWaitMs);
       const entry = {
         start: () => {
-          clearTimeout(entry.timer);
+          entry.leave();
           resolve();
         },
-        timer: setTimeout(() => {
-          this.waiting.splice(this.waiting.indexOf(entry), 1);
-          reject(this.busy());
-        }, this.maxWaitMs),
+        leave: () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
       };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(entry);
     });
+  }
+
+  /** Requests waiting for a slot now. */
+  get queued(): number {
+    return this.waiting.length;
   }
 
   private release() {

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ClientGone } from './admission.js';
 import { HttpProblem, sendProblem } from './problem.js';
 import type { ProblemType } from './problem-types.js';
 import { toFieldErrors } from './validation.js';
@@ -6,6 +7,11 @@ import { toFieldErrors } from './validation.js';
 /** Maps everything thrown by a route or by Fastify to a problem document. */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ClientGone) {
+      // Nobody reads this answer: the connection is closed. Not a failure of ours.
+      request.log.info('the client left while its request waited for a slot');
+      return sendProblem(reply, new HttpProblem({ type: 'busy', detail: error.message }));
+    }
     const problem = toProblem(error, request);
     if (problem.status >= 500) {
       request.log.error({ err: error }, 'request failed');

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/database.js';
 import { readSnapshot } from '../../db/snapshot.js';
-import { Admission } from '../../http/admission.js';
+import { Admission, clientGoneSignal } from '../../http/admission.js';
 import { ref } from '../../http/components.js';
 import { chosenLanguage } from '../../http/language.js';
 import { forbidden, notFound } from '../../http/problem.js';
@@ -65,8 +65,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * A report's reads: admitted under REPORT_CONCURRENCY, then on one read-only snapshot (one
    * connection), so that every figure of the response comes from the same moment.
    */
-  const inReportSnapshot = <T>(read: (db: Db) => Promise<T>) =>
-    admission.run(() => readSnapshot(app.db, read));
+  const inReportSnapshot = <T>(reply: FastifyReply, read: (db: Db) => Promise<T>) =>
+    admission.run(() => readSnapshot(app.db, read), clientGoneSignal(reply));
 
   app.get(
     '/v1/reports/kpis',
@@ -85,7 +85,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ref(ReportSchema) },
       },
     },
-    async (request) => inReportSnapshot((db) => reportFor(app, db, request, request.query)),
+    async (request, reply) =>
+      inReportSnapshot(reply, (db) => reportFor(app, db, request, request.query)),
   );
 
   app.get(
@@ -108,7 +109,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const report = await inReportSnapshot((db) => reportFor(app, db, request, request.query));
+      const report = await inReportSnapshot(reply, (db) =>
+        reportFor(app, db, request, request.query),
+      );
       return reply
         .type('text/csv; charset=utf-8; header=present')
         .header(
@@ -138,7 +141,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const report = await inReportSnapshot((db) => reportFor(app, db, request, request.query));
+      const report = await inReportSnapshot(reply, (db) =>
+        reportFor(app, db, request, request.query),
+      );
       return reply
         .type(XLSX_TYPE)
         .header(
@@ -170,7 +175,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { report, partners } = await inReportSnapshot(async (db) => ({
+      const { report, partners } = await inReportSnapshot(reply, async (db) => ({
         report: await reportFor(app, db, request, request.query),
         partners: await db
           .selectFrom('partners')
@@ -211,7 +216,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { code } = request.params;
       const { lang, ...query } = request.query;
-      const report = await inReportSnapshot(async (db) => {
+      const report = await inReportSnapshot(reply, async (db) => {
         const known = await knownCodes(db);
         if (!known.kpis.has(code)) throw notFound(`There is no KPI ${code}.`);
         const checked = reportRequest({ ...query, kpi: code }, request.principal, known);
