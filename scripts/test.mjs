@@ -48,17 +48,30 @@ const parser = new Parser();
 watch(parser, []);
 tap.stdout.pipe(parser);
 
+/** Each test file's own run time as tap reports it, for the slowest-files list. */
+const fileSeconds = new Map();
+function timeFile(child) {
+  child.on('complete', (results) => {
+    if (typeof results.time === 'number') fileSeconds.set(child.name, results.time / 1000);
+  });
+}
+
 /** Counts leaf assertions: a subtest's own closing point only repeats what its children said. */
 function watch(p, names) {
   let openSubtests = 0;
   p.on('child', (child) => {
     openSubtests += 1;
+    if (names.length === 0) timeFile(child);
     watch(child, [...names, child.name]);
   });
   p.on('assert', (res) => {
     if (openSubtests > 0) {
       openSubtests -= 1;
-      if (names.length === 0) console.log(`${res.ok ? 'ok    ' : 'FAILED'} ${res.name}`);
+      if (names.length === 0) {
+        const seconds = fileSeconds.get(res.name);
+        const time = seconds === undefined ? '' : ` (${seconds.toFixed(1)} s)`;
+        console.log(`${res.ok ? 'ok    ' : 'FAILED'} ${res.name}${time}`);
+      }
       return;
     }
     if (res.skip || res.todo) skipped += 1;
@@ -77,6 +90,9 @@ tap.on('close', (code) => {
     if (f.diag) console.log(JSON.stringify(f.diag, null, 2).split('\n').slice(0, 40).join('\n'));
   }
   if (code !== 0 && failed === 0) failed = 1; // a file that crashed before asserting
+  const slowest = [...fileSeconds].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  if (slowest.length > 0)
+    console.log(`\nslowest files: ${slowest.map(([f, s]) => `${f} ${s.toFixed(0)} s`).join(', ')}`);
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exit(code ?? 1);
 });
