@@ -98,7 +98,7 @@ function growthSection(r: Results) {
 p50 (p99) in ms at each size, and ×: the p50 against the size before (goal: ≤ 3 per 10× of data).
 b1, b2, c: 20 connections, 10 s each; d, g: one request after another (3 to 20). Load average
 before / after: ${JSON.stringify(c.loadAverageBefore)} / ${JSON.stringify(c.loadAverageAfter)}.
-Plot: [growth.svg](growth.svg). Sizes: ${JSON.stringify(c.sizes)}.
+Plot: [growth.svg](growth.svg). Databases: ${(c.sizes as { members: number; databaseSize: string; seedSeconds: number }[]).map((z) => `${z.members.toLocaleString('en')} members ${z.databaseSize} (seeded in ${z.seedSeconds} s)`).join('; ')}.
 
 | members | ${GROWTH_SCENARIOS.join(' | ')} |
 |---|${GROWTH_SCENARIOS.map(() => '---').join('|')}|
