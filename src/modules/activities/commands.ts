@@ -1,8 +1,8 @@
 import type { Db } from '../../db/database.js';
 import { uuidv7 } from '../../db/uuid.js';
-import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
 import { applyMergePatch } from '../../http/merge-patch.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import {
   assertNoErrors,
   badRequest,

@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.js';
 import { applyListOrder } from '../../db/list-order.js';
 import type { ActivitiesTable } from '../../db/tables/activities.js';
 import type { ParticipationsTable } from '../../db/tables/participations.js';
-import type { ListOrder } from '../../http/pagination.js';
+import type { ListOrder } from '../../http/schemas/pagination.js';
 import type { ActivityListFilters } from './schemas.js';
 
 export type ActivityRow = Selectable<ActivitiesTable>;

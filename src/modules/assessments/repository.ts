@@ -2,7 +2,7 @@ import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { applyListOrder } from '../../db/list-order.js';
 import type { AssessmentsTable, AssessorDoc } from '../../db/tables/assessments.js';
-import type { ListOrder } from '../../http/pagination.js';
+import type { ListOrder } from '../../http/schemas/pagination.js';
 import { rounded, roundedResult } from '../grids/rounding.js';
 import type { Answer, AssessmentResult } from '../grids/scoring.js';
 import type { Assessment, AssessmentListFilters } from './schemas.js';

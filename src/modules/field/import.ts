@@ -5,9 +5,9 @@
  */
 
 import type { Db } from '../../db/database.js';
-import type { Principal } from '../../http/auth.js';
-import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import { type FieldError, HttpProblem } from '../../http/problem.js';
+import { type ImportRowResult, summariseImport } from '../../http/schemas/import-summary.js';
 import { createAssessment, scopeOf } from '../assessments/commands.js';
 import { gridStatusConflict, loadGrid } from '../grids/repository.js';
 import type { Answer } from '../grids/scoring.js';

@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import { assertNoErrors, conflict, HttpProblem, notFound } from '../../http/problem.js';
 import { diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { definitionErrors, fixedFieldChanges } from './definition.js';

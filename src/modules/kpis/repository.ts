@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { KpiSource, KpisTable, ResultLevel } from '../../db/tables/kpis.js';
-import { finiteOrNull } from '../../http/numbers.js';
+import { finiteOrNull } from '../../http/schemas/numbers.js';
 import type { Kpi, KpiDefinition } from './schemas.js';
 
 /** The API's view of a stored definition. */

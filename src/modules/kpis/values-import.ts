@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { uuidv7 } from '../../db/uuid.js';
-import type { Principal } from '../../http/auth.js';
-import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
+import type { Principal } from '../../http/plugins/auth.js';
+import { type ImportRowResult, summariseImport } from '../../http/schemas/import-summary.js';
 import { type AuditEventInput, diffChanges, recordAuditEvents } from '../audit/repository.js';
 import { changedFields, type EventInput, recordEvents } from '../events/outbox.js';
 import { loadLocks } from '../periods/locks.js';

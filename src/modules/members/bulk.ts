@@ -1,8 +1,8 @@
 import type { Db } from '../../db/database.js';
-import { type Principal, writerOf } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
-import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
+import { type Principal, writerOf } from '../../http/plugins/auth.js';
 import { assertNoErrors, type FieldError, HttpProblem, notFound } from '../../http/problem.js';
+import { type ImportRowResult, summariseImport } from '../../http/schemas/import-summary.js';
 import { choosePartner, partnerCodes } from './access.js';
 import { iceTaken } from './commands.js';
 import { type MemberRow, storedText, type ValidMemberInput } from './document.js';
@@ -200,7 +200,7 @@ export async function replaceByExternalRef(
   ifMatch: number | '*' | undefined,
 ) {
   const known = await partnerCodes(db);
-  // Another partner's path is refused before this (403, src/http/auth.ts).
+  // Another partner's path is refused before this (403, src/http/plugins/auth.ts).
   if (!known.has(partnerCode)) throw notFound(`There is no partner ${partnerCode}.`);
   const errors = validateReplacement(body);
   const input = (body ?? {}) as Record<string, unknown>;

@@ -1,10 +1,10 @@
 import type { Db } from '../../db/database.js';
+import { withholdStoredResponses } from '../../db/stores/idempotency.js';
 import type { MemberStatus } from '../../db/tables/members.js';
 import { uuidv7 } from '../../db/uuid.js';
-import { type Principal, writerOf } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
-import { withholdStoredResponses } from '../../http/idempotency.js';
 import { applyMergePatch } from '../../http/merge-patch.js';
+import { type Principal, writerOf } from '../../http/plugins/auth.js';
 import {
   assertNoErrors,
   badRequest,

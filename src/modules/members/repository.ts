@@ -4,8 +4,8 @@ import type { Db } from '../../db/database.js';
 import { applyListOrder } from '../../db/list-order.js';
 import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
 import type { MemberStatus, MembersTable } from '../../db/tables/members.js';
-import type { Writer } from '../../http/auth.js';
-import type { ListOrder } from '../../http/pagination.js';
+import type { Writer } from '../../http/plugins/auth.js';
+import type { ListOrder } from '../../http/schemas/pagination.js';
 import { normalizeHsCode } from '../reference/hs-code.js';
 import { foldForSearch } from '../reference/text.js';
 import {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { uuidv7 } from '../../db/uuid.js';
-import { type Writer, writerOf } from '../../http/auth.js';
+import { type Writer, writerOf } from '../../http/plugins/auth.js';
 import { actorOf, type Principal } from '../../http/principal.js';
 import type { FieldError } from '../../http/problem.js';
 import {

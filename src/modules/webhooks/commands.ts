@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
-import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import { assertNoErrors, badRequest, type FieldError, notFound } from '../../http/problem.js';
 import type { AuditAction } from '../audit/actions.js';
 import { type AuditChanges, diffChanges, recordAuditEvent } from '../audit/repository.js';

@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { created } from '../../http/created.js';
 import { expectedVersion, IfMatchRequired, setVersionTag } from '../../http/etag.js';
+import { notFound } from '../../http/problem.js';
 import {
   decodeCursor,
   decodeSingleKeyCursor,
   PageQuery,
   PageSchema,
   toPage,
-} from '../../http/pagination.js';
-import { notFound } from '../../http/problem.js';
+} from '../../http/schemas/pagination.js';
 import {
   createSubscription,
   getSubscription,

@@ -1,4 +1,4 @@
-import { HttpProblem } from './problem.js';
+import { HttpProblem } from '../problem.js';
 
 /**
  * Admission control for heavy work (reports, exports): at most `limit` run at once, at most

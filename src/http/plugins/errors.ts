@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem, sendProblem } from './problem.js';
-import type { ProblemType } from './problem-types.js';
+import { HttpProblem, sendProblem } from '../problem.js';
+import type { ProblemType } from '../schemas/problem-types.js';
 import { toFieldErrors } from './validation.js';
 
 /** Maps everything thrown by a route or by Fastify to a problem document. */
