@@ -17,6 +17,7 @@ import {
   gridStatusConflict,
   insertDraft,
   loadGrid,
+  lockGrid,
   updateDraft,
 } from './repository.js';
 
@@ -71,7 +72,7 @@ export async function replaceDraft(
   definition: GridDefinition,
   expected: number | undefined,
 ) {
-  const current = await loadGrid(trx, id, true);
+  const current = await lockGrid(trx, id);
   if (current.status !== 'draft') {
     throw gridStatusConflict(current, 'published grids never change; create a new version.');
   }
@@ -95,7 +96,7 @@ export async function moveGridStatus(
   move: StatusMove,
   expected: number | undefined,
 ) {
-  const current = await loadGrid(trx, id, true);
+  const current = await lockGrid(trx, id);
   if (current.status !== move.from) {
     throw gridStatusConflict(current, `only a ${move.from} grid can be ${move.to}.`);
   }
