@@ -2,21 +2,23 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import type { DatabaseHandle, Db } from './db/database.js';
-import { registerAuth } from './http/auth.js';
 import { registerCreatedLocation } from './http/created.js';
-import { answerFrameworkError, registerErrorHandling } from './http/errors.js';
 import { registerConditionalGet, registerIfMatch } from './http/etag.js';
-import { registerIdempotency } from './http/idempotency.js';
 import { registerMergePatch } from './http/merge-patch.js';
-import { registerMetrics } from './http/metrics.js';
-import { registerOpenApi } from './http/openapi.js';
-import { registerRateLimit } from './http/rate-limit.js';
-import { generateRequestId } from './http/request-id.js';
-import { RequestLog } from './http/request-log.js';
-import { registerSecurity } from './http/security.js';
-import { registerBodyDepthLimit, validatorCompiler } from './http/validation.js';
+import { type Credentials, registerAuth } from './http/plugins/auth.js';
+import { answerFrameworkError, registerErrorHandling } from './http/plugins/errors.js';
+import { registerIdempotency } from './http/plugins/idempotency.js';
+import { registerMetrics } from './http/plugins/metrics.js';
+import { registerOpenApi } from './http/plugins/openapi.js';
+import { registerRateLimit } from './http/plugins/rate-limit.js';
+import { generateRequestId } from './http/plugins/request-id.js';
+import { RequestLog } from './http/plugins/request-log.js';
+import { registerSecurity } from './http/plugins/security.js';
+import { registerBodyDepthLimit, validatorCompiler } from './http/plugins/validation.js';
 import { loggerOptions } from './logger.js';
 import { activityRoutes } from './modules/activities/routes.js';
+import { hashKey } from './modules/api-keys/keys.js';
+import { findActiveKey } from './modules/api-keys/repository.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { assessmentRoutes } from './modules/assessments/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
@@ -28,6 +30,7 @@ import { healthRoutes } from './modules/health/routes.js';
 import { kpiRoutes } from './modules/kpis/routes.js';
 import { kpiValueRoutes } from './modules/kpis/values-routes.js';
 import { memberRoutes } from './modules/members/routes.js';
+import { findPartner } from './modules/partners/repository.js';
 import { partnerRoutes } from './modules/partners/routes.js';
 import { peopleRoutes } from './modules/people/routes.js';
 import { periodRoutes } from './modules/periods/routes.js';
@@ -49,6 +52,9 @@ export interface AppOptions {
   /** A logger instance to use instead of one built from the config (tests capture logs). */
   loggerInstance?: FastifyServerOptions['loggerInstance'];
 }
+
+/** The API keys and partners authentication checks callers against (src/http/plugins/auth.ts). */
+export const storedCredentials: Credentials = { hashKey, findActiveKey, findPartner };
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -88,7 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Headers and request id, CORS and load shedding before authentication; limits after it
   // (keyed by API key).
   await registerSecurity(app);
-  registerAuth(app);
+  registerAuth(app, storedCredentials);
   registerBodyDepthLimit(app);
   await registerRateLimit(app);
   registerIdempotency(app);

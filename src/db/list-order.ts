@@ -1,5 +1,5 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
-import type { ListOrder } from '../http/pagination.js';
+import type { ListOrder } from '../http/schemas/pagination.js';
 import { camelAlias } from './camel-columns.js';
 
 /**

@@ -34,7 +34,7 @@ const isMissing = (header: string | undefined): header is undefined | '' =>
 /** Routes declaring IfMatchRequired answer 428 without the header (see IfMatchRequired). */
 export function registerIfMatch(app: FastifyInstance) {
   app.addHook('onRoute', (route) => {
-    // By `required`, not identity: other hooks copy the headers schema (idempotency.ts).
+    // By `required`, not identity: other hooks copy the headers schema (plugins/idempotency.ts).
     const headers = route.schema?.headers as { required?: string[] } | undefined;
     if (!headers?.required?.includes('if-match')) return;
     const refuseWithoutIfMatch = async (request: FastifyRequest) => {

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { responseComponent } from './components.js';
-import { PROBLEM_TYPES, type ProblemType, problemTypeUri } from './problem-types.js';
+import { responseComponent } from './schemas/components.js';
+import { PROBLEM_TYPES, type ProblemType, problemTypeUri } from './schemas/problem-types.js';
 
 /** One invalid input: a JSON pointer into the body, or a query/path/header parameter name. */
 export interface FieldError {

@@ -1,6 +1,6 @@
 /**
  * Whether a request is valid for the documented contract, judged with ajv as the service is
- * configured (src/http/validation.ts): bodies as sent, parameters coerced from text.
+ * configured (src/http/plugins/validation.ts): bodies as sent, parameters coerced from text.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';

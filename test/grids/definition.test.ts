@@ -1,5 +1,5 @@
 import t from 'tap';
-import { bodyValidator } from '../../src/http/validation.js';
+import { bodyValidator } from '../../src/http/plugins/validation.js';
 import {
   type GridDefinition,
   GridDefinitionSchema,

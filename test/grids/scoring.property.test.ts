@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { bodyValidator } from '../../src/http/validation.js';
+import { bodyValidator } from '../../src/http/plugins/validation.js';
 import {
   type GridDefinition,
   GridDefinitionSchema,

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Admission, ClientGone } from '../../src/http/admission.js';
+import { Admission, ClientGone } from '../../src/http/plugins/admission.js';
 import { HttpProblem } from '../../src/http/problem.js';
 
 /** Work that runs until `finish` is called. */

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/database.js';
-import { purgeExpiredIdempotencyKeys } from '../../src/http/idempotency.js';
+import { purgeExpiredIdempotencyKeys } from '../../src/db/stores/idempotency.js';
 import { ADMIN_KEY, startTestApp } from '../helpers/app.js';
 
 /** Requests held inside /test/slow until the test releases them. */
@@ -272,7 +272,7 @@ t.test('every POST documents the header', async (t) => {
     paths: Record<string, Record<string, { parameters?: Parameter[] }>>;
     components: { parameters: Record<string, Parameter> };
   };
-  // Written once under components.parameters and referenced (src/http/openapi-shared.ts).
+  // Written once under components.parameters and referenced (src/http/schemas/openapi-shared.ts).
   const resolved = (p: Parameter) =>
     p.$ref ? doc.components.parameters[p.$ref.replace('#/components/parameters/', '')] : p;
   const posts = Object.values(doc.paths).flatMap((item) => (item.post ? [item.post] : []));

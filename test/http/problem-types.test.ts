@@ -1,5 +1,5 @@
 /**
- * The problem types (src/http/problem-types.ts): each one is something the code throws, the
+ * The problem types (src/http/schemas/problem-types.ts): each one is something the code throws, the
  * contract lists each with its status, and what the framework raises maps onto the list.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import {
   PROBLEM_TYPES,
   type ProblemType,
   problemTypesTable,
-} from '../../src/http/problem-types.js';
+} from '../../src/http/schemas/problem-types.js';
 import { startTestApp } from '../helpers/app.js';
 
 const root = new URL('../../', import.meta.url).pathname;

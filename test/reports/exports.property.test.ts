@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import t from 'tap';
 import { LANGUAGES } from '../../src/http/language.js';
-import type { Multilingual } from '../../src/http/multilingual.js';
+import type { Multilingual } from '../../src/http/schemas/multilingual.js';
 import { kpiChartSvg } from '../../src/modules/reports/chart.js';
 import { reportCsv } from '../../src/modules/reports/csv.js';
 import { iatiXml } from '../../src/modules/reports/iati.js';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { clientOf } from '../../src/http/auth-failures.js';
+import { clientOf } from '../../src/http/plugins/auth-failures.js';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/app.js';
 
 const LIMIT = 5;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
-import { MAX_STORED_BODY_BYTES } from '../../src/http/idempotency.js';
+import { MAX_STORED_BODY_BYTES } from '../../src/http/plugins/idempotency.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { memberBody } from '../members/fixtures.js';
 

@@ -1,4 +1,4 @@
-/** One caller's request count in its current fixed window (src/http/rate-limit.ts). */
+/** One caller's request count in its current fixed window (src/db/stores/rate-limit.ts). */
 export interface RateLimitBucketsTable {
   /** `key:<api key id>` or `ip:<client address>`. */
   key: string;

@@ -1,8 +1,10 @@
+import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 import { uuidv7 } from '../../db/uuid.js';
-import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
 import { applyMergePatch } from '../../http/merge-patch.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import {
   assertNoErrors,
   badRequest,
@@ -20,6 +22,7 @@ import {
   type ActivityRow,
   findActivity,
   insertActivity,
+  lockActivity,
   type Participant,
   participantsOf,
   partnersOfMembers,
@@ -176,13 +179,13 @@ function patchBase(stored: StoredActivity): Record<string, unknown> {
  * result is validated as a whole activity: pointers name fields of the patched activity.
  */
 export async function patchActivity(
-  db: Db,
+  trx: Transaction<Database>,
   principal: Principal,
   id: string,
   patch: unknown,
   expected: number | undefined,
 ): Promise<StoredActivity> {
-  const row = await findActivity(db, id, scopeOf(principal), true);
+  const row = await lockActivity(trx, id, scopeOf(principal));
   if (!row) throw activityNotFound(id);
   if (expected !== undefined && row.version !== expected) throw staleVersion(row.version);
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
@@ -190,7 +193,7 @@ export async function patchActivity(
       { pointer: '', message: 'must be an object' },
     ]);
   }
-  const before = { row, participants: (await participantsOf(db, [row.id])).get(row.id) ?? [] };
+  const before = { row, participants: (await participantsOf(trx, [row.id])).get(row.id) ?? [] };
   const merged = applyMergePatch(patchBase(before), patch);
   const participantsSent = 'participants' in patch;
   const errors = mergeErrors(
@@ -200,7 +203,7 @@ export async function patchActivity(
       : [{ pointer: '/partnerCode', message: 'cannot be changed' }],
     activityRuleErrors(merged),
     // Members already listed stay valid; new names must be visible to the key.
-    participantsSent ? await participantErrors(db, principal, merged.participants) : [],
+    participantsSent ? await participantErrors(trx, principal, merged.participants) : [],
   );
   assertNoErrors(errors, 'The activity is invalid.');
   const doc = merged as NewActivity;
@@ -209,13 +212,13 @@ export async function patchActivity(
   const changes = diffChanges(documentOf(before), { ...columns, participants });
   if (Object.keys(changes).length === 0) return before;
   const memberIds = [...before.participants, ...participants].map((p) => p.memberId);
-  const partners = [row.partnerCode, ...(await partnersOfMembers(db, memberIds))];
-  await assertOpenFor(db, row.startsOn, partners);
-  if (doc.startsOn !== row.startsOn) await assertOpenFor(db, doc.startsOn, partners);
-  const updated = await updateActivity(db, row.id, columns);
-  if (changes.participants) await replaceParticipants(db, row.id, participants);
+  const partners = [row.partnerCode, ...(await partnersOfMembers(trx, memberIds))];
+  await assertOpenFor(trx, row.startsOn, partners);
+  if (doc.startsOn !== row.startsOn) await assertOpenFor(trx, doc.startsOn, partners);
+  const updated = await updateActivity(trx, row.id, columns);
+  if (changes.participants) await replaceParticipants(trx, row.id, participants);
   const stored = { row: updated, participants };
-  await audit(db, principal, 'updated', before, stored);
+  await audit(trx, principal, 'updated', before, stored);
   return stored;
 }
 

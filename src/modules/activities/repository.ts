@@ -1,9 +1,10 @@
-import { type Selectable, sql } from 'kysely';
+import { type Selectable, sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { applyListOrder } from '../../db/list-order.js';
+import type { Database } from '../../db/schema.js';
 import type { ActivitiesTable } from '../../db/tables/activities.js';
 import type { ParticipationsTable } from '../../db/tables/participations.js';
-import type { ListOrder } from '../../http/pagination.js';
+import type { ListOrder } from '../../http/schemas/pagination.js';
 import type { ActivityListFilters } from './schemas.js';
 
 export type ActivityRow = Selectable<ActivitiesTable>;
@@ -22,17 +23,27 @@ export interface ActivityColumns {
   country: string;
 }
 
+function activityById(db: Db, id: string, scope: string | null) {
+  const query = db.selectFrom('activities').selectAll().where('id', '=', id);
+  // A partner key sees its own partner's activities only; others are as if absent.
+  return scope === null ? query : query.where('partnerCode', '=', scope);
+}
+
 export async function findActivity(
   db: Db,
   id: string,
   scope: string | null,
-  forUpdate = false,
 ): Promise<ActivityRow | undefined> {
-  let query = db.selectFrom('activities').selectAll().where('id', '=', id);
-  // A partner key sees its own partner's activities only; others are as if absent.
-  if (scope !== null) query = query.where('partnerCode', '=', scope);
-  if (forUpdate) query = query.forUpdate();
-  return query.executeTakeFirst();
+  return activityById(db, id, scope).executeTakeFirst();
+}
+
+/** The activity, locked until the transaction ends (commands that change it). */
+export async function lockActivity(
+  trx: Transaction<Database>,
+  id: string,
+  scope: string | null,
+): Promise<ActivityRow | undefined> {
+  return activityById(trx, id, scope).forUpdate().executeTakeFirst();
 }
 
 /** Participants of the activities, by activity id, in the order they were given. */

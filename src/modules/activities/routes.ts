@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { partnerScope } from '../../http/auth.js';
-import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
 import { expectedVersion, IfMatchRequired, setVersionTag } from '../../http/etag.js';
-import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
-import { rethrowNonBodyErrors } from '../../http/validation.js';
+import { partnerScope } from '../../http/plugins/auth.js';
+import { rethrowNonBodyErrors } from '../../http/plugins/validation.js';
+import { ref } from '../../http/schemas/components.js';
+import { listOrder, PageSchema, toOrderedPage } from '../../http/schemas/pagination.js';
 import { createActivity, getActivity, patchActivity, toActivity } from './commands.js';
 import { listActivities, participantsOf } from './repository.js';
 import {

@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox';
+import { bodyValidator, toFieldErrors } from '../../http/plugins/validation.js';
 import type { FieldError } from '../../http/problem.js';
-import { bodyValidator, toFieldErrors } from '../../http/validation.js';
 import { isCountryCode } from '../reference/countries.js';
 
 type Doc = Record<string, unknown>;

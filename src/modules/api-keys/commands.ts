@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import type { Role } from '../../db/tables/api-keys.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import { assertNoErrors, type FieldError, notFound } from '../../http/problem.js';
 import { diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { findPartner } from '../partners/repository.js';

@@ -1,8 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { forgetApiKey } from '../../http/auth.js';
 import { created as createdAt } from '../../http/created.js';
-import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
+import { forgetApiKey } from '../../http/plugins/auth.js';
+import {
+  decodeSingleKeyCursor,
+  PageQuery,
+  PageSchema,
+  toPage,
+} from '../../http/schemas/pagination.js';
 import { issueApiKey, revokeKey } from './commands.js';
 import { listApiKeys } from './repository.js';
 import { ApiKey, CreatedApiKey, NewApiKey } from './schemas.js';

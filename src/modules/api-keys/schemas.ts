@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { component, ref, responseComponent } from '../../http/components.js';
+import { component, ref, responseComponent } from '../../http/schemas/components.js';
 
 const RoleSchema = component(
   'Role',

@@ -1,9 +1,11 @@
+import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 import type { AssessorDoc } from '../../db/tables/assessments.js';
 import { uuidv7 } from '../../db/uuid.js';
-import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
 import { applyMergePatch } from '../../http/merge-patch.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import {
   assertNoErrors,
   badRequest,
@@ -17,13 +19,14 @@ import { recordEvents } from '../events/outbox.js';
 import { type GridRow, gridStatusConflict, loadGrid } from '../grids/repository.js';
 import { type Answer, scoreAssessment, validateAnswers } from '../grids/scoring.js';
 import type { MemberRow } from '../members/document.js';
-import { findMember } from '../members/repository.js';
+import { lockMember } from '../members/repository.js';
 import { today } from '../members/validation.js';
 import { submissionEvents } from './events.js';
 import {
   type AssessmentRow,
   findAssessment,
   insertAssessment,
+  lockAssessment,
   markSubmitted,
   refreshReadiness,
   updateDraft,
@@ -47,8 +50,16 @@ function assessmentConflict(row: AssessmentRow, detail: string) {
   });
 }
 
-async function loadAssessment(db: Db, principal: Principal, id: string, forUpdate = false) {
-  const row = await findAssessment(db, id, scopeOf(principal), forUpdate);
+async function loadAssessment(db: Db, principal: Principal, id: string) {
+  return found(await findAssessment(db, id, scopeOf(principal)), id);
+}
+
+/** The assessment the caller may see, locked until the transaction ends. */
+async function lockVisibleAssessment(trx: Transaction<Database>, principal: Principal, id: string) {
+  return found(await lockAssessment(trx, id, scopeOf(principal)), id);
+}
+
+function found(row: AssessmentRow | undefined, id: string): AssessmentRow {
   if (!row) throw assessmentNotFound(id);
   return row;
 }
@@ -58,8 +69,8 @@ export async function getAssessment(db: Db, principal: Principal, id: string) {
 }
 
 /** The member, visible to the key, locked so that its readiness is updated in turn. */
-async function lockVisibleMember(db: Db, scope: string | null, id: string) {
-  const member = await findMember(db, id, scope, true);
+async function lockVisibleMember(trx: Transaction<Database>, scope: string | null, id: string) {
+  const member = await lockMember(trx, id, scope);
   if (!member) throw notFound(`There is no member ${id}.`);
   return member;
 }
@@ -142,17 +153,17 @@ async function submitDraft(
 
 /** `submissionId`: the Kobo or ODK submission it comes from (docs/field-collection.md). */
 export async function createAssessment(
-  db: Db,
+  trx: Transaction<Database>,
   principal: Principal,
   body: NewAssessment,
   submissionId?: string,
 ) {
-  const member = await lockVisibleMember(db, scopeOf(principal), body.memberId);
-  const grid = await loadGrid(db, body.gridId);
+  const member = await lockVisibleMember(trx, scopeOf(principal), body.memberId);
+  const grid = await loadGrid(trx, body.gridId);
   assertValidContent(grid, body.assessedOn, body.answers);
   assertOpen(grid);
   assertActive(member);
-  const { id } = await insertAssessment(db, {
+  const { id } = await insertAssessment(trx, {
     id: uuidv7(),
     memberId: member.id,
     partnerCode: member.partnerCode,
@@ -162,19 +173,19 @@ export async function createAssessment(
     answers: body.answers,
     ...(submissionId === undefined ? {} : { submissionId }),
   });
-  const draft = (await findAssessment(db, id, null)) as AssessmentRow;
+  const draft = (await findAssessment(trx, id, null)) as AssessmentRow;
   await audit(
-    db,
+    trx,
     principal,
     draft,
     'created',
     diffChanges({}, body, ['memberId', 'gridId', 'assessedOn', 'assessor', 'answers']),
   );
   if (body.submit) {
-    const result = await submitDraft(db, principal, draft, grid, member);
-    await audit(db, principal, draft, 'submitted', submittedChanges(result));
+    const result = await submitDraft(trx, principal, draft, grid, member);
+    await audit(trx, principal, draft, 'submitted', submittedChanges(result));
   }
-  return (await findAssessment(db, id, null)) as AssessmentRow;
+  return (await findAssessment(trx, id, null)) as AssessmentRow;
 }
 
 function submittedChanges(result: { category: string; score: number }): AuditChanges {
@@ -187,38 +198,42 @@ function submittedChanges(result: { category: string; score: number }): AuditCha
 
 /** JSON merge patch of a draft's assessedOn, assessor and answers (answers replaced whole). */
 export async function patchAssessment(
-  db: Db,
+  trx: Transaction<Database>,
   principal: Principal,
   id: string,
   patch: AssessmentPatch,
   expected: number | undefined,
 ) {
-  const row = await loadAssessment(db, principal, id, true);
+  const row = await lockVisibleAssessment(trx, principal, id);
   if (row.status !== 'draft')
     throw assessmentConflict(row, 'a submitted assessment never changes.');
   if (expected !== undefined && expected !== row.version) throw staleVersion(row.version);
   const before = { assessedOn: row.assessedOn, assessor: row.assessor, answers: row.answers };
   const after = applyMergePatch(before, patch);
-  assertValidContent(await loadGrid(db, row.gridId), after.assessedOn, after.answers);
+  assertValidContent(await loadGrid(trx, row.gridId), after.assessedOn, after.answers);
   const changes = diffChanges(before, after);
   if (Object.keys(changes).length === 0) return row;
-  if (!(await updateDraft(db, row.id, row.version, after))) throw staleVersion();
-  await audit(db, principal, row, 'updated', changes);
-  return (await findAssessment(db, id, null)) as AssessmentRow;
+  if (!(await updateDraft(trx, row.id, row.version, after))) throw staleVersion();
+  await audit(trx, principal, row, 'updated', changes);
+  return (await findAssessment(trx, id, null)) as AssessmentRow;
 }
 
-export async function submitAssessment(db: Db, principal: Principal, id: string) {
-  const seen = await loadAssessment(db, principal, id);
+export async function submitAssessment(
+  trx: Transaction<Database>,
+  principal: Principal,
+  id: string,
+) {
+  const seen = await loadAssessment(trx, principal, id);
   if (seen.status !== 'draft') throw assessmentConflict(seen, 'it was submitted already.');
   // Member first, then the assessment (read again, locked): the answers scored are the last
   // ones written, and submissions for one member follow each other.
-  const member = await lockVisibleMember(db, null, seen.memberId);
-  const row = await loadAssessment(db, principal, id, true);
+  const member = await lockVisibleMember(trx, null, seen.memberId);
+  const row = await lockVisibleAssessment(trx, principal, id);
   if (row.status !== 'draft') throw assessmentConflict(row, 'it was submitted already.');
   assertActive(member);
-  const result = await submitDraft(db, principal, row, await loadGrid(db, row.gridId), member);
-  await audit(db, principal, row, 'submitted', submittedChanges(result));
-  return (await findAssessment(db, id, null)) as AssessmentRow;
+  const result = await submitDraft(trx, principal, row, await loadGrid(trx, row.gridId), member);
+  await audit(trx, principal, row, 'submitted', submittedChanges(result));
+  return (await findAssessment(trx, id, null)) as AssessmentRow;
 }
 
 interface DroppedAnswer {
@@ -250,12 +265,17 @@ function carryAnswers(grid: GridRow, answers: readonly Answer[]) {
  * new submitted assessment linked to it (same member, assessor and assessedOn). The original and
  * its result stay as they are.
  */
-export async function rescoreAssessment(db: Db, principal: Principal, id: string, gridId: string) {
-  const original = await loadAssessment(db, principal, id);
+export async function rescoreAssessment(
+  trx: Transaction<Database>,
+  principal: Principal,
+  id: string,
+  gridId: string,
+) {
+  const original = await loadAssessment(trx, principal, id);
   if (original.status !== 'submitted') {
     throw assessmentConflict(original, 'only a submitted assessment can be re-scored.');
   }
-  const grid = await loadGrid(db, gridId);
+  const grid = await loadGrid(trx, gridId);
   if (grid.code !== original.gridCode || grid.id === original.gridId) {
     throw badRequest('The grid must be another version of the assessment’s grid.', [
       {
@@ -268,9 +288,9 @@ export async function rescoreAssessment(db: Db, principal: Principal, id: string
     ]);
   }
   assertOpen(grid);
-  const member = await lockVisibleMember(db, null, original.memberId);
+  const member = await lockVisibleMember(trx, null, original.memberId);
   const { kept, dropped } = carryAnswers(grid, original.answers);
-  const { id: newId } = await insertAssessment(db, {
+  const { id: newId } = await insertAssessment(trx, {
     id: uuidv7(),
     memberId: original.memberId,
     partnerCode: original.partnerCode,
@@ -280,14 +300,14 @@ export async function rescoreAssessment(db: Db, principal: Principal, id: string
     answers: kept,
     rescoredFrom: original.id,
   });
-  const draft = (await findAssessment(db, newId, null)) as AssessmentRow;
-  const result = await submitDraft(db, principal, draft, grid, member);
-  await audit(db, principal, draft, 'rescored', {
+  const draft = (await findAssessment(trx, newId, null)) as AssessmentRow;
+  const result = await submitDraft(trx, principal, draft, grid, member);
+  await audit(trx, principal, draft, 'rescored', {
     rescoredFrom: { to: original.id },
     gridId: { from: original.gridId, to: grid.id },
     ...submittedChanges(result),
     ...(dropped.length > 0 ? { droppedAnswers: { to: dropped } } : {}),
   });
-  const row = (await findAssessment(db, newId, null)) as AssessmentRow;
+  const row = (await findAssessment(trx, newId, null)) as AssessmentRow;
   return { row, dropped };
 }

@@ -1,4 +1,4 @@
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import type { EventInput } from '../events/outbox.js';
 import type { MemberRow } from '../members/document.js';
 import type { AssessmentRow } from './repository.js';

@@ -1,8 +1,9 @@
-import { type Selectable, sql } from 'kysely';
+import { type Selectable, sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { applyListOrder } from '../../db/list-order.js';
+import type { Database } from '../../db/schema.js';
 import type { AssessmentsTable, AssessorDoc } from '../../db/tables/assessments.js';
-import type { ListOrder } from '../../http/pagination.js';
+import type { ListOrder } from '../../http/schemas/pagination.js';
 import { rounded, roundedResult } from '../grids/rounding.js';
 import type { Answer, AssessmentResult } from '../grids/scoring.js';
 import type { Assessment, AssessmentListFilters } from './schemas.js';
@@ -50,12 +51,22 @@ export async function findAssessment(
   db: Db,
   id: string,
   scope: string | null,
-  forUpdate = false,
 ): Promise<AssessmentRow | undefined> {
-  let query = selectAssessments(db).where('assessments.id', '=', id);
-  if (scope !== null) query = query.where('assessments.partnerCode', '=', scope);
-  if (forUpdate) query = query.forUpdate(['assessments']);
-  return query.executeTakeFirst();
+  return assessmentById(db, id, scope).executeTakeFirst();
+}
+
+/** The assessment (not its grid), locked until the transaction ends (commands that change it). */
+export async function lockAssessment(
+  trx: Transaction<Database>,
+  id: string,
+  scope: string | null,
+): Promise<AssessmentRow | undefined> {
+  return assessmentById(trx, id, scope).forUpdate(['assessments']).executeTakeFirst();
+}
+
+function assessmentById(db: Db, id: string, scope: string | null) {
+  const query = selectAssessments(db).where('assessments.id', '=', id);
+  return scope === null ? query : query.where('assessments.partnerCode', '=', scope);
 }
 
 /** Keyset page in id order (UUID v7: creation order). */

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
 import { expectedVersion, IfMatchRequired, setVersionTag } from '../../http/etag.js';
-import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
+import { ref } from '../../http/schemas/components.js';
+import { listOrder, PageSchema, toOrderedPage } from '../../http/schemas/pagination.js';
 import { findMember } from '../members/repository.js';
 import { MemberParams } from '../members/schemas.js';
 import {

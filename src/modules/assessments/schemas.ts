@@ -1,7 +1,7 @@
 import { type Static, type TSchema, Type } from 'typebox';
-import { component, ref, responseComponent } from '../../http/components.js';
-import { CalendarDate } from '../../http/dates.js';
-import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
+import { component, ref, responseComponent } from '../../http/schemas/components.js';
+import { CalendarDate } from '../../http/schemas/dates.js';
+import { PageQuery, UpdatedSinceQuery } from '../../http/schemas/pagination.js';
 import { CodeSchema } from '../grids/definition.js';
 import { AnswersSchema } from '../grids/schemas.js';
 import { AssessmentResultSchema, GapSchema } from '../grids/scoring.js';

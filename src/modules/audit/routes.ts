@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ref } from '../../http/components.js';
-import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { badRequest } from '../../http/problem.js';
+import { ref } from '../../http/schemas/components.js';
+import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/schemas/pagination.js';
 import { listAuditEvents, withActor } from './repository.js';
 import { AuditEventSchema, AuditQuerySchema } from './schemas.js';
 

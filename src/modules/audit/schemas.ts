@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
-import { responseComponent } from '../../http/components.js';
-import { PageQuery } from '../../http/pagination.js';
 import { ActorSchema } from '../../http/principal.js';
+import { responseComponent } from '../../http/schemas/components.js';
+import { PageQuery } from '../../http/schemas/pagination.js';
 import { AuditActionSchema } from './actions.js';
 
 const Text = (description: string) => Type.String({ minLength: 1, maxLength: 200, description });

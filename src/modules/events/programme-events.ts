@@ -1,4 +1,4 @@
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import type { EventInput } from './outbox.js';
 
 /** A period lock or unlock: for all partners (partnerCode null) or for one. */

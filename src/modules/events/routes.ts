@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { badRequest, HttpProblem } from '../../http/problem.js';
+import { decodeCursor, encodeCursor } from '../../http/schemas/pagination.js';
 import {
   FEED_START,
   type FeedFilter,

@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
-import { component, ref, responseComponent } from '../../http/components.js';
-import { Nullable } from '../../http/nullable.js';
 import { ActorSchema } from '../../http/principal.js';
+import { component, ref, responseComponent } from '../../http/schemas/components.js';
+import { Nullable } from '../../http/schemas/nullable.js';
 import { EVENT_TYPES } from './types.js';
 
 const EventTypeSchema = component(

@@ -4,10 +4,12 @@
  * (docs/field-collection.md). Rows are independent; with `dryRun` nothing is written.
  */
 
+import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { Principal } from '../../http/auth.js';
-import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
+import type { Database } from '../../db/schema.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import { type FieldError, HttpProblem } from '../../http/problem.js';
+import { type ImportRowResult, summariseImport } from '../../http/schemas/import-summary.js';
 import { createAssessment, scopeOf } from '../assessments/commands.js';
 import { gridStatusConflict, loadGrid } from '../grids/repository.js';
 import type { Answer } from '../grids/scoring.js';
@@ -103,7 +105,7 @@ function againRow(
 }
 
 async function importRow(
-  db: Db,
+  trx: Transaction<Database>,
   principal: Principal,
   request: ImportRequest,
   names: FormNames,
@@ -126,10 +128,10 @@ async function importRow(
     return failed(index, [{ pointer: base, message: `repeats the submission of row ${first}` }]);
   }
   seen.set(submissionId, index);
-  const resolved = await resolveMember(db, principal, read);
+  const resolved = await resolveMember(trx, principal, read);
   if ('error' in resolved) return failed(index, [resolved.error]);
   const { member } = resolved;
-  const existing = await findBySubmission(db, member.partnerCode, submissionId);
+  const existing = await findBySubmission(trx, member.partnerCode, submissionId);
   if (existing) return againRow(index, base, existing, read, grid.id, member.id);
   if (member.status !== 'active') {
     return failed(
@@ -146,7 +148,7 @@ async function importRow(
   if (request.dryRun) return { index, status: 'created' };
   try {
     const row = await createAssessment(
-      db,
+      trx,
       principal,
       {
         memberId: member.id,
@@ -166,8 +168,12 @@ async function importRow(
   }
 }
 
-export async function importSubmissions(db: Db, principal: Principal, request: ImportRequest) {
-  const grid = await loadGrid(db, request.gridId);
+export async function importSubmissions(
+  trx: Transaction<Database>,
+  principal: Principal,
+  request: ImportRequest,
+) {
+  const grid = await loadGrid(trx, request.gridId);
   if (grid.status !== 'published') {
     throw gridStatusConflict(grid, 'assessments are imported onto a published grid only.');
   }
@@ -175,7 +181,7 @@ export async function importSubmissions(db: Db, principal: Principal, request: I
   const seen = new Map<string, number>();
   const results: ImportRowResult[] = [];
   for (let index = 0; index < request.submissions.length; index++) {
-    results.push(await importRow(db, principal, request, names, grid, index, seen));
+    results.push(await importRow(trx, principal, request, names, grid, index, seen));
   }
   return summariseImport(results, request.dryRun ?? false);
 }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ref } from '../../http/components.js';
-import { ImportResponses } from '../../http/import-summary.js';
 import { chosenLanguage, LangQuery } from '../../http/language.js';
+import { ref } from '../../http/schemas/components.js';
+import { ImportResponses } from '../../http/schemas/import-summary.js';
 import { loadGrid } from '../grids/repository.js';
 import { GridParams } from '../grids/schemas.js';
 import { importSubmissions } from './import.js';

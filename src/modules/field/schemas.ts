@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { component } from '../../http/components.js';
+import { component } from '../../http/schemas/components.js';
 
 /** Submissions per request: a day of a field team's work many times over. */
 export const MAX_SUBMISSIONS = 1000;

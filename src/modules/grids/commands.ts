@@ -2,8 +2,8 @@ import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { GridStatus } from '../../db/tables/grids.js';
-import type { Principal } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import { assertNoErrors, conflict, type FieldError } from '../../http/problem.js';
 import type { AuditAction } from '../audit/actions.js';
 import { type AuditChanges, diffChanges, recordAuditEvent } from '../audit/repository.js';
@@ -17,6 +17,7 @@ import {
   gridStatusConflict,
   insertDraft,
   loadGrid,
+  lockGrid,
   updateDraft,
 } from './repository.js';
 
@@ -71,7 +72,7 @@ export async function replaceDraft(
   definition: GridDefinition,
   expected: number | undefined,
 ) {
-  const current = await loadGrid(trx, id, true);
+  const current = await lockGrid(trx, id);
   if (current.status !== 'draft') {
     throw gridStatusConflict(current, 'published grids never change; create a new version.');
   }
@@ -95,7 +96,7 @@ export async function moveGridStatus(
   move: StatusMove,
   expected: number | undefined,
 ) {
-  const current = await loadGrid(trx, id, true);
+  const current = await lockGrid(trx, id);
   if (current.status !== move.from) {
     throw gridStatusConflict(current, `only a ${move.from} grid can be ${move.to}.`);
   }

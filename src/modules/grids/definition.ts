@@ -11,9 +11,9 @@
  *   `description` documents the range so the OpenAPI document still shows it.
  */
 import { type Static, Type } from 'typebox';
-import { component, ref } from '../../http/components.js';
-import { MultilingualName, MultilingualText } from '../../http/multilingual.js';
-import { BoundedNumber } from '../../http/numbers.js';
+import { component, ref } from '../../http/schemas/components.js';
+import { MultilingualName, MultilingualText } from '../../http/schemas/multilingual.js';
+import { BoundedNumber } from '../../http/schemas/numbers.js';
 import { MEMBER_TYPES, MemberTypeRef } from '../members/member-type.js';
 
 /** Size limits: generous for real grids, small enough to bound the cost of scoring. */
@@ -38,7 +38,7 @@ export const CodeSchema = Type.String({
 
 export const TitleSchema = MultilingualName;
 export const TextSchema = MultilingualText;
-export type { Multilingual } from '../../http/multilingual.js';
+export type { Multilingual } from '../../http/schemas/multilingual.js';
 
 export { MEMBER_TYPES, type MemberType } from '../members/member-type.js';
 

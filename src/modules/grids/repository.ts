@@ -1,5 +1,6 @@
-import { type Selectable, sql } from 'kysely';
+import { type Selectable, sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 import type { GridStatus, GridsTable } from '../../db/tables/grids.js';
 import { uuidv7 } from '../../db/uuid.js';
 import { HttpProblem, notFound } from '../../http/problem.js';
@@ -24,17 +25,23 @@ export function toGrid(row: GridRow): Grid {
   };
 }
 
-async function findGrid(db: Db, id: string, forUpdate = false) {
-  let query = db.selectFrom('grids').selectAll().where('id', '=', id);
-  if (forUpdate) query = query.forUpdate();
-  return query.executeTakeFirst();
+function gridById(db: Db, id: string) {
+  return db.selectFrom('grids').selectAll().where('id', '=', id);
+}
+
+function foundGrid(row: GridRow | undefined, id: string): GridRow {
+  if (!row) throw notFound(`There is no grid ${id}.`);
+  return row;
 }
 
 /** The grid, or 404: grids are public to every key, so there is no tenancy to check. */
-export async function loadGrid(db: Db, id: string, forUpdate = false): Promise<GridRow> {
-  const row = await findGrid(db, id, forUpdate);
-  if (!row) throw notFound(`There is no grid ${id}.`);
-  return row;
+export async function loadGrid(db: Db, id: string): Promise<GridRow> {
+  return foundGrid(await gridById(db, id).executeTakeFirst(), id);
+}
+
+/** The grid, or 404, locked until the transaction ends (commands that change it). */
+export async function lockGrid(trx: Transaction<Database>, id: string): Promise<GridRow> {
+  return foundGrid(await gridById(trx, id).forUpdate().executeTakeFirst(), id);
 }
 
 /** 409 for a grid whose status forbids the operation. */

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
 import {
   expectedVersion,
@@ -8,8 +7,9 @@ import {
   optionalVersion,
   setVersionTag,
 } from '../../http/etag.js';
-import { decodeCursor, PageSchema, toPage } from '../../http/pagination.js';
 import { assertNoErrors, type FieldError } from '../../http/problem.js';
+import { ref } from '../../http/schemas/components.js';
+import { decodeCursor, PageSchema, toPage } from '../../http/schemas/pagination.js';
 import {
   createGrid,
   createGridVersion,

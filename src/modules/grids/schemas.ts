@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
-import { component, ref, responseComponent } from '../../http/components.js';
-import { PageQuery } from '../../http/pagination.js';
+import { component, ref, responseComponent } from '../../http/schemas/components.js';
+import { PageQuery } from '../../http/schemas/pagination.js';
 import { MemberTypeRef } from '../members/member-type.js';
 import { CodeSchema, GRID_LIMITS, gridDefinitionFields } from './definition.js';
 import { AnswerSchema } from './scoring.js';

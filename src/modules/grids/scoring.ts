@@ -20,8 +20,8 @@
  *   because of binary floating point (e.g. 0.1 + 0.7 = 0.7999999999999999).
  */
 import { type Static, Type } from 'typebox';
-import { component, ref, responseComponent } from '../../http/components.js';
-import { MULTILINE } from '../../http/text.js';
+import { component, ref, responseComponent } from '../../http/schemas/components.js';
+import { MULTILINE } from '../../http/schemas/text.js';
 import {
   type AnswerType,
   type Category,

@@ -1,7 +1,8 @@
-import { type Selectable, sql } from 'kysely';
+import { type Selectable, sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 import type { KpiSource, KpisTable, ResultLevel } from '../../db/tables/kpis.js';
-import { finiteOrNull } from '../../http/numbers.js';
+import { finiteOrNull } from '../../http/schemas/numbers.js';
 import type { Kpi, KpiDefinition } from './schemas.js';
 
 /** The API's view of a stored definition. */
@@ -70,11 +71,22 @@ export async function listKpis(db: Db, filter: KpiFilter, limit: number, afterCo
   return (await query.execute()).map(toKpi);
 }
 
-export async function findKpi(db: Db, code: string, forUpdate = false) {
-  let query = db.selectFrom('kpis').selectAll().where('code', '=', code);
-  if (forUpdate) query = query.forUpdate();
-  const row = await query.executeTakeFirst();
+function kpiByCode(db: Db, code: string) {
+  return db.selectFrom('kpis').selectAll().where('code', '=', code);
+}
+
+/** The definition with the version of its target set, as commands check them. */
+function withTargetsVersion(row: Selectable<KpisTable> | undefined) {
   return row && { ...toKpi(row), targetsVersion: row.targetsVersion };
+}
+
+export async function findKpi(db: Db, code: string) {
+  return withTargetsVersion(await kpiByCode(db, code).executeTakeFirst());
+}
+
+/** The definition, locked until the transaction ends (commands that change it or its targets). */
+export async function lockKpi(trx: Transaction<Database>, code: string) {
+  return withTargetsVersion(await kpiByCode(trx, code).forUpdate().executeTakeFirst());
 }
 
 /** The definitions of the given codes, by code (unknown codes are absent). */

@@ -1,11 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { partnerScope } from '../../http/auth.js';
-import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
 import { expectedVersion, IfMatchRequired, setVersionTag } from '../../http/etag.js';
-import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
+import { partnerScope } from '../../http/plugins/auth.js';
 import { notFound } from '../../http/problem.js';
+import { ref } from '../../http/schemas/components.js';
+import {
+  decodeSingleKeyCursor,
+  PageQuery,
+  PageSchema,
+  toPage,
+} from '../../http/schemas/pagination.js';
 import { createKpi, replaceKpi, replaceKpiTargets } from './commands.js';
 import { findKpi, listKpis } from './repository.js';
 import {

@@ -1,9 +1,9 @@
 import { type Static, Type } from 'typebox';
-import { component, ref, responseComponent } from '../../http/components.js';
-import { MultilingualName, MultilingualText } from '../../http/multilingual.js';
-import { BoundedNumber } from '../../http/numbers.js';
-import { PageQuery } from '../../http/pagination.js';
-import { MULTILINE } from '../../http/text.js';
+import { component, ref, responseComponent } from '../../http/schemas/components.js';
+import { MultilingualName, MultilingualText } from '../../http/schemas/multilingual.js';
+import { BoundedNumber } from '../../http/schemas/numbers.js';
+import { PageQuery } from '../../http/schemas/pagination.js';
+import { MULTILINE } from '../../http/schemas/text.js';
 import { PERIOD_PATTERN } from '../periods/period.js';
 
 export const KPI_LIMITS = {

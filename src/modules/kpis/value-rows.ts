@@ -1,5 +1,5 @@
 import type { Disaggregation } from '../../db/tables/kpi-targets.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import type { FieldError } from '../../http/problem.js';
 import { blockingLock, lockedMessage, type PeriodLock } from '../periods/locks.js';
 import { InvalidPeriodError, type Period, parsePeriod } from '../periods/period.js';

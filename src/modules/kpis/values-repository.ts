@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { KpiValuesTable } from '../../db/tables/kpi-values.js';
-import { finiteOrNull } from '../../http/numbers.js';
+import { finiteOrNull } from '../../http/schemas/numbers.js';
 import type { Period } from '../periods/period.js';
 import type { ValueRow } from './value-rows.js';
 

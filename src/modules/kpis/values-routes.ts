@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { partnerScope } from '../../http/auth.js';
-import { ref } from '../../http/components.js';
-import { ImportResponses } from '../../http/import-summary.js';
-import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/pagination.js';
+import { partnerScope } from '../../http/plugins/auth.js';
 import { notFound } from '../../http/problem.js';
+import { ref } from '../../http/schemas/components.js';
+import { ImportResponses } from '../../http/schemas/import-summary.js';
+import { decodeSingleKeyCursor, PageSchema, toPage } from '../../http/schemas/pagination.js';
 import { periodParameter } from '../periods/schemas.js';
+import { importValues } from './commands.js';
 import { KPI_LIMITS, KpiValueSchema, ValueImportSchema, ValueListQuery } from './schemas.js';
-import { importValues } from './values-import.js';
 import { findValue, listValues, toValueResource } from './values-repository.js';
 
 /** A full import of long comments is larger than the default 1 MiB. */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../http/plugins/auth.js';
 
 /** The outcome of naming a partner for a new member. */
 export type PartnerChoice =

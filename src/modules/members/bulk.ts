@@ -1,20 +1,14 @@
-import type { Db } from '../../db/database.js';
-import { type Principal, writerOf } from '../../http/auth.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import { staleVersion } from '../../http/etag.js';
-import { type ImportRowResult, summariseImport } from '../../http/import-summary.js';
+import { type Principal, writerOf } from '../../http/plugins/auth.js';
 import { assertNoErrors, type FieldError, HttpProblem, notFound } from '../../http/problem.js';
+import { type ImportRowResult, summariseImport } from '../../http/schemas/import-summary.js';
 import { choosePartner, partnerCodes } from './access.js';
-import { iceTaken } from './commands.js';
+import { applyUpserts, iceTaken, type UpsertOutcome } from './commands.js';
 import { type MemberRow, storedText, type ValidMemberInput } from './document.js';
 import { BulkRowSchema, NewMemberSchema } from './schemas.js';
-import {
-  applyUpserts,
-  lastChangedBy,
-  planUpserts,
-  type UpsertOutcome,
-  type UpsertPlan,
-  type UpsertRow,
-} from './upsert.js';
+import { lastChangedBy, planUpserts, type UpsertPlan, type UpsertRow } from './upsert.js';
 import { documentValidator, phoneChecker } from './validation.js';
 
 const validateRow = documentValidator(BulkRowSchema);
@@ -159,17 +153,22 @@ function appliedResult(
  * fail alone. Valid rows are read in one query and written in one insert … on conflict; with
  * `dryRun` nothing is written and the results say what would happen.
  */
-export async function bulkUpsert(db: Db, principal: Principal, rows: unknown[], dryRun: boolean) {
-  const { failures, valid } = checkRows(principal, rows, await partnerCodes(db));
+export async function bulkUpsert(
+  trx: Transaction<Database>,
+  principal: Principal,
+  rows: unknown[],
+  dryRun: boolean,
+) {
+  const { failures, valid } = checkRows(principal, rows, await partnerCodes(trx));
   const plans = await planUpserts(
-    db,
+    trx,
     valid.map((v) => v.row),
     !dryRun,
     writerOf(principal),
   );
   const outcomes: Map<UpsertPlan, UpsertOutcome> = dryRun
     ? new Map()
-    : await applyUpserts(db, principal, plans);
+    : await applyUpserts(trx, principal, plans);
   const results: ImportRowResult[] = rows.map((raw, index) => ({
     index,
     status: 'failed',
@@ -192,15 +191,15 @@ export async function bulkUpsert(db: Db, principal: Principal, rows: unknown[], 
  * of data this same credential wrote last, else 428 names who did (docs/sync.md).
  */
 export async function replaceByExternalRef(
-  db: Db,
+  trx: Transaction<Database>,
   principal: Principal,
   partnerCode: string,
   externalRef: string,
   body: unknown,
   ifMatch: number | '*' | undefined,
 ) {
-  const known = await partnerCodes(db);
-  // Another partner's path is refused before this (403, src/http/auth.ts).
+  const known = await partnerCodes(trx);
+  // Another partner's path is refused before this (403, src/http/plugins/auth.ts).
   if (!known.has(partnerCode)) throw notFound(`There is no partner ${partnerCode}.`);
   const errors = validateReplacement(body);
   const input = (body ?? {}) as Record<string, unknown>;
@@ -216,7 +215,7 @@ export async function replaceByExternalRef(
     });
   assertNoErrors(errors);
   const [plan] = await planUpserts(
-    db,
+    trx,
     [{ partnerCode, externalRef, input: input as ValidMemberInput, ifMatch }],
     true,
     writerOf(principal),
@@ -227,7 +226,7 @@ export async function replaceByExternalRef(
   if (plan.kind === 'iceTaken') throw iceTaken(String(input.ice), plan.existingMemberId);
   assertNoErrors(planFailure(plan, principal, '')?.errors ?? []);
   if (plan.kind === 'unchanged') return { row: plan.before, created: false };
-  const outcome = (await applyUpserts(db, principal, [plan], true)).get(plan);
+  const outcome = (await applyUpserts(trx, principal, [plan], true)).get(plan);
   if (!outcome?.row) throw new Error('the upsert wrote nothing');
   return { row: outcome.row, created: outcome.created };
 }

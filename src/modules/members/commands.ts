@@ -1,10 +1,13 @@
+import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { withholdStoredResponses } from '../../db/stores/idempotency.js';
 import type { MemberStatus } from '../../db/tables/members.js';
 import { uuidv7 } from '../../db/uuid.js';
-import { type Principal, writerOf } from '../../http/auth.js';
 import { staleVersion } from '../../http/etag.js';
-import { withholdStoredResponses } from '../../http/idempotency.js';
 import { applyMergePatch } from '../../http/merge-patch.js';
+import { type Principal, writerOf } from '../../http/plugins/auth.js';
+import { actorOf } from '../../http/principal.js';
 import {
   assertNoErrors,
   badRequest,
@@ -15,11 +18,14 @@ import {
 } from '../../http/problem.js';
 import {
   type AuditChanges,
+  type AuditEventInput,
+  creationChanges,
   diffChanges,
   recordAuditEvent,
+  recordAuditEvents,
   redactAuditValues,
 } from '../audit/repository.js';
-import { recordEvent } from '../events/outbox.js';
+import { type EventInput, recordEvent, recordEvents } from '../events/outbox.js';
 import { choosePartner, partnerCodes } from './access.js';
 import {
   documentOf,
@@ -36,10 +42,15 @@ import {
   findIceHolder,
   findMember,
   insertMember,
+  lockMember,
   setMemberStatus,
   updateMember,
+  upsertMemberKeys,
+  upsertMembers,
+  type WrittenMember,
 } from './repository.js';
 import { MemberStateSchema, NewMemberSchema } from './schemas.js';
+import { pairKey, type UpsertPlan } from './upsert.js';
 import { documentValidator, today } from './validation.js';
 
 const validateNew = documentValidator(NewMemberSchema);
@@ -132,8 +143,14 @@ export async function getMemberByExternalRef(db: Db, partnerCode: string, extern
   return row;
 }
 
-async function lockMember(db: Db, principal: Principal, id: string, expected?: number) {
-  const row = await findMember(db, id, scopeOf(principal), true);
+/** The member the caller may see, locked, at the version it expects. */
+async function lockForChange(
+  trx: Transaction<Database>,
+  principal: Principal,
+  id: string,
+  expected?: number,
+) {
+  const row = await lockMember(trx, id, scopeOf(principal));
   if (!row) throw memberNotFound(id);
   if (expected !== undefined && row.version !== expected) throw staleVersion(row.version);
   return row;
@@ -144,13 +161,13 @@ async function lockMember(db: Db, principal: Principal, id: string, expected?: n
  * the result as a whole: pointers name fields of the patched member.
  */
 export async function patchMember(
-  db: Db,
+  trx: Transaction<Database>,
   principal: Principal,
   id: string,
   patch: unknown,
   expected: number | undefined,
 ) {
-  const row = await lockMember(db, principal, id, expected);
+  const row = await lockForChange(trx, principal, id, expected);
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
     throw badRequest('A merge patch of a member must be a JSON object.', [
       { pointer: '', message: 'must be an object' },
@@ -166,10 +183,10 @@ export async function patchMember(
   const before = { ...documentOf(row), status: row.status, withdrawnOn: row.withdrawnOn };
   const changes = diffChanges(before, { ...doc, ...state });
   if (Object.keys(changes).length === 0) return row;
-  await assertIdentifiersFree(db, row.partnerCode, doc, row.id);
-  const updated = await updateMember(db, row.id, doc, state, writerOf(principal));
+  await assertIdentifiersFree(trx, row.partnerCode, doc, row.id);
+  const updated = await updateMember(trx, row.id, doc, state, writerOf(principal));
   const withdrawn = state.status === 'withdrawn' && row.status !== 'withdrawn';
-  await audit(db, principal, updated, withdrawn ? 'withdrawn' : 'updated', changes);
+  await audit(trx, principal, updated, withdrawn ? 'withdrawn' : 'updated', changes);
   return updated;
 }
 
@@ -195,15 +212,15 @@ function resolveState(
 
 /** Withdraws a member today; its data stays for reporting. Withdrawing again changes nothing. */
 export async function withdrawMember(
-  db: Db,
+  trx: Transaction<Database>,
   principal: Principal,
   id: string,
   expected: number | undefined,
 ) {
-  const row = await lockMember(db, principal, id, expected);
+  const row = await lockForChange(trx, principal, id, expected);
   if (row.status === 'withdrawn') return row;
-  const updated = await setMemberStatus(db, row.id, 'withdrawn', today(), writerOf(principal));
-  await audit(db, principal, updated, 'withdrawn', {
+  const updated = await setMemberStatus(trx, row.id, 'withdrawn', today(), writerOf(principal));
+  await audit(trx, principal, updated, 'withdrawn', {
     status: { from: row.status, to: 'withdrawn' },
     withdrawnOn: { from: null, to: updated.withdrawnOn },
   });
@@ -215,14 +232,87 @@ export async function withdrawMember(
  * idempotent responses kept about it;
  * the member's counts and other statistics stay.
  */
-export async function erasePersonalData(db: Db, principal: Principal, id: string) {
-  const row = await lockMember(db, principal, id);
-  const updated = await eraseContacts(db, row.id, writerOf(principal));
-  await redactAuditValues(db, 'member', row.id, ['contacts']);
+export async function erasePersonalData(
+  trx: Transaction<Database>,
+  principal: Principal,
+  id: string,
+) {
+  const row = await lockForChange(trx, principal, id);
+  const updated = await eraseContacts(trx, row.id, writerOf(principal));
+  await redactAuditValues(trx, 'member', row.id, ['contacts']);
   // Stored idempotent responses about the member hold copies of its contacts (docs/security.md).
-  await withholdStoredResponses(db, `/v1/members/${row.id}`);
-  await audit(db, principal, updated, 'erased', {
+  await withholdStoredResponses(trx, `/v1/members/${row.id}`);
+  await audit(trx, principal, updated, 'erased', {
     contactsCount: { from: row.contacts.length, to: 0 },
   });
   return updated;
+}
+
+const keyOf = ({ id, partnerCode, externalRef, version, inserted }: MemberRow & WrittenMember) => ({
+  id,
+  partnerCode,
+  externalRef,
+  version,
+  inserted,
+});
+
+export interface UpsertOutcome {
+  id: string;
+  created: boolean;
+  version: number;
+  /** The written row, when asked for. */
+  row?: MemberRow;
+}
+
+/**
+ * Writes every created and updated plan in ONE insert … on conflict statement and records
+ * their audit events in one insert. A row another transaction inserted meanwhile turns into an
+ * update (the statement says which by `xmax = 0`). The audit diffs the documents as stored
+ * (`asStored`): what the rows read back as, without reading them back.
+ */
+export async function applyUpserts(
+  db: Db,
+  principal: Principal,
+  plans: UpsertPlan[],
+  returnRows = false,
+): Promise<Map<UpsertPlan, UpsertOutcome>> {
+  const writes = plans.filter(
+    (p): p is Extract<UpsertPlan, { kind: 'created' | 'updated' }> =>
+      p.kind === 'created' || p.kind === 'updated',
+  );
+  const outcomes = new Map<UpsertPlan, UpsertOutcome>();
+  if (writes.length === 0) return outcomes;
+  const writer = writerOf(principal);
+  const members = writes.map((p) => ({
+    id: p.id,
+    partnerCode: p.row.partnerCode,
+    doc: p.doc,
+    writer,
+  }));
+  const written: (WrittenMember & { row?: MemberRow })[] = returnRows
+    ? (await upsertMembers(db, members)).map((row) => ({ ...keyOf(row), row }))
+    : await upsertMemberKeys(db, members);
+  const byPair = new Map(written.map((w) => [pairKey(w.partnerCode, w.externalRef ?? ''), w]));
+  const events: AuditEventInput[] = [];
+  const feed: EventInput[] = [];
+  for (const plan of writes) {
+    const w = byPair.get(pairKey(plan.row.partnerCode, plan.doc.externalRef ?? ''));
+    if (!w) throw new Error('the upsert did not return a written row');
+    const { id, partnerCode, inserted, version } = w;
+    outcomes.set(plan, { id, created: inserted, version, row: w.row });
+    const action = inserted ? 'created' : 'updated';
+    const changes = plan.kind === 'updated' ? plan.changes : creationChanges(plan.doc);
+    events.push({
+      actor: actorOf(principal),
+      entity: 'member',
+      entityId: id,
+      action,
+      partnerCode,
+      changes,
+    });
+    feed.push(memberEvent(w, action, changes, actorOf(principal)));
+  }
+  await recordAuditEvents(db, events);
+  await recordEvents(db, feed);
+  return outcomes;
 }

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { component, ref } from '../../http/components.js';
+import { component, ref } from '../../http/schemas/components.js';
 
 /** The kinds of member, the one list the schemas, the grids and the KPI dimensions use. */
 export const MEMBER_TYPES = ['company', 'cooperative', 'gie', 'association'] as const;

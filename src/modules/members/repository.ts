@@ -1,11 +1,12 @@
-import { type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 import { camelColumns } from '../../db/camel-columns.js';
 import type { Db } from '../../db/database.js';
 import { applyListOrder } from '../../db/list-order.js';
 import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
+import type { Database } from '../../db/schema.js';
 import type { MemberStatus, MembersTable } from '../../db/tables/members.js';
-import type { Writer } from '../../http/auth.js';
-import type { ListOrder } from '../../http/pagination.js';
+import type { Writer } from '../../http/plugins/auth.js';
+import type { ListOrder } from '../../http/schemas/pagination.js';
 import { normalizeHsCode } from '../reference/hs-code.js';
 import { foldForSearch } from '../reference/text.js';
 import {
@@ -65,32 +66,67 @@ export const MEMBER_PROPERTIES: Record<keyof MembersTable & string, true> = {
 };
 export const MEMBER_COLUMNS = camelColumns<MembersTable>('members', MEMBER_PROPERTIES);
 
+function memberById(db: Db, id: string, scope: string | null) {
+  const query = db.selectFrom('members').select(MEMBER_COLUMNS).where('id', '=', id);
+  // A partner key sees its own partner's members only; others are as if absent.
+  return (scope === null ? query : query.where('partnerCode', '=', scope)).$castTo<MemberRow>();
+}
+
 export async function findMember(
   db: Db,
   id: string,
   scope: string | null,
-  forUpdate = false,
 ): Promise<MemberRow | undefined> {
-  let query = db.selectFrom('members').select(MEMBER_COLUMNS).where('id', '=', id);
-  // A partner key sees its own partner's members only; others are as if absent.
-  if (scope !== null) query = query.where('partnerCode', '=', scope);
-  if (forUpdate) query = query.forUpdate();
-  return query.$castTo<MemberRow>().executeTakeFirst();
+  return memberById(db, id, scope).executeTakeFirst();
+}
+
+/** The member, locked until the transaction ends (commands that change it or its readiness). */
+export async function lockMember(
+  trx: Transaction<Database>,
+  id: string,
+  scope: string | null,
+): Promise<MemberRow | undefined> {
+  return memberById(trx, id, scope).forUpdate().executeTakeFirst();
 }
 
 export async function findByExternalRef(
   db: Db,
   partnerCode: string,
   externalRef: string,
-  forUpdate = false,
 ): Promise<MemberRow | undefined> {
-  let query = db
+  return db
     .selectFrom('members')
     .selectAll()
     .where('partnerCode', '=', partnerCode)
-    .where('externalRef', '=', externalRef);
-  if (forUpdate) query = query.forUpdate();
-  return query.executeTakeFirst();
+    .where('externalRef', '=', externalRef)
+    .executeTakeFirst();
+}
+
+/** A partner's member, by the id its partner system knows it by. */
+interface ExternalKey {
+  partnerCode: string;
+  externalRef: string;
+}
+
+function byExternalRefs(db: Db, keys: readonly ExternalKey[]) {
+  const codes = keys.map((k) => k.partnerCode);
+  const refs = keys.map((k) => k.externalRef);
+  return db
+    .selectFrom('members')
+    .selectAll()
+    .where(
+      sql<boolean>`(partner_code, external_ref) in (select * from unnest(${codes}::text[], ${refs}::text[]))`,
+    );
+}
+
+/** The stored members of these partner-and-externalRef pairs (absent pairs are left out). */
+export async function findByExternalRefs(db: Db, keys: readonly ExternalKey[]) {
+  return byExternalRefs(db, keys).execute();
+}
+
+/** As findByExternalRefs, locked in id order (so that concurrent writers do not deadlock). */
+export async function lockByExternalRefs(trx: Transaction<Database>, keys: readonly ExternalKey[]) {
+  return byExternalRefs(trx, keys).orderBy('id').forUpdate().execute();
 }
 
 /** The member holding an ICE, whichever partner it belongs to (ICE is unique programme-wide). */

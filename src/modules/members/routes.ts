@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { partnerScope } from '../../http/auth.js';
 import { created } from '../../http/created.js';
 import {
   expectedVersion,
@@ -9,9 +8,10 @@ import {
   optionalVersion,
   setVersionTag,
 } from '../../http/etag.js';
-import { ImportResponses } from '../../http/import-summary.js';
-import { listOrder, PageSchema, toOrderedPage } from '../../http/pagination.js';
-import { rethrowNonBodyErrors } from '../../http/validation.js';
+import { partnerScope } from '../../http/plugins/auth.js';
+import { rethrowNonBodyErrors } from '../../http/plugins/validation.js';
+import { ImportResponses } from '../../http/schemas/import-summary.js';
+import { listOrder, PageSchema, toOrderedPage } from '../../http/schemas/pagination.js';
 import { bulkUpsert, replaceByExternalRef } from './bulk.js';
 import {
   createMember,

@@ -1,8 +1,8 @@
 import { type Static, type TSchema, Type } from 'typebox';
-import { component, ref, responseComponent } from '../../http/components.js';
-import { CalendarDate } from '../../http/dates.js';
-import { Nullable } from '../../http/nullable.js';
-import { PageQuery, UpdatedSinceQuery } from '../../http/pagination.js';
+import { component, ref, responseComponent } from '../../http/schemas/components.js';
+import { CalendarDate } from '../../http/schemas/dates.js';
+import { Nullable } from '../../http/schemas/nullable.js';
+import { PageQuery, UpdatedSinceQuery } from '../../http/schemas/pagination.js';
 import { PartnerCode } from '../partners/schemas.js';
 import { REGIONS } from '../reference/subdivisions.js';
 import { MemberTypeRef } from './member-type.js';

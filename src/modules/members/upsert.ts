@@ -1,17 +1,9 @@
-import { sql } from 'kysely';
-import type { Db } from '../../db/database.js';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import { uuidv7 } from '../../db/uuid.js';
-import { type Writer, writerOf } from '../../http/auth.js';
-import { actorOf, type Principal } from '../../http/principal.js';
+import type { Writer } from '../../http/plugins/auth.js';
 import type { FieldError } from '../../http/problem.js';
-import {
-  type AuditChanges,
-  type AuditEventInput,
-  creationChanges,
-  diffChanges,
-  recordAuditEvents,
-} from '../audit/repository.js';
-import { type EventInput, recordEvents } from '../events/outbox.js';
+import { type AuditChanges, diffChanges } from '../audit/repository.js';
 import {
   asStored,
   documentOf,
@@ -21,8 +13,7 @@ import {
   toDocument,
   type ValidMemberInput,
 } from './document.js';
-import { memberEvent } from './events.js';
-import { upsertMemberKeys, upsertMembers, type WrittenMember } from './repository.js';
+import { findByExternalRefs, lockByExternalRefs } from './repository.js';
 import { today } from './validation.js';
 
 /** A valid row to create or replace, identified by partner and externalRef. */
@@ -52,7 +43,8 @@ export type UpsertPlan =
   | { kind: 'notYours'; before: MemberRow; row: UpsertRow }
   | { kind: 'invalid'; errors: FieldError[]; row: UpsertRow };
 
-const pairKey = (partnerCode: string, externalRef: string) => `${partnerCode}\u0000${externalRef}`;
+export const pairKey = (partnerCode: string, externalRef: string) =>
+  `${partnerCode}\u0000${externalRef}`;
 
 /** Whether the writer wrote the member's current data (same kind of credential, same id). */
 function wroteCurrentVersion(member: MemberRow, writer: Writer): boolean {
@@ -75,13 +67,13 @@ export function lastChangedBy(member: MemberRow) {
  * that follows sees them as read.
  */
 export async function planUpserts(
-  db: Db,
+  trx: Transaction<Database>,
   rows: UpsertRow[],
   lock: boolean,
   writer: Writer,
 ): Promise<UpsertPlan[]> {
   if (rows.length === 0) return [];
-  const existing = await selectByExternalRefs(db, rows, lock);
+  const existing = await (lock ? lockByExternalRefs(trx, rows) : findByExternalRefs(trx, rows));
   const byPair = new Map(existing.map((m) => [pairKey(m.partnerCode, m.externalRef ?? ''), m]));
   const ices = [
     ...new Set(rows.map((r) => r.input.ice).filter((v): v is string => typeof v === 'string')),
@@ -89,7 +81,7 @@ export async function planUpserts(
   const holders =
     ices.length === 0
       ? []
-      : await db
+      : await trx
           .selectFrom('members')
           .select(['id', 'partnerCode', 'ice'])
           .where(sql<boolean>`ice = any(${ices}::text[])`)
@@ -124,86 +116,4 @@ export async function planUpserts(
       return { kind: 'notYours', before, row };
     return { kind: 'updated', id: before.id, doc, before, changes, row };
   });
-}
-
-async function selectByExternalRefs(db: Db, rows: UpsertRow[], lock: boolean) {
-  const codes = rows.map((r) => r.partnerCode);
-  const refs = rows.map((r) => r.externalRef);
-  let query = db
-    .selectFrom('members')
-    .selectAll()
-    .where(
-      sql<boolean>`(partner_code, external_ref) in (select * from unnest(${codes}::text[], ${refs}::text[]))`,
-    );
-  if (lock) query = query.orderBy('id').forUpdate();
-  return query.execute();
-}
-
-const keyOf = ({ id, partnerCode, externalRef, version, inserted }: MemberRow & WrittenMember) => ({
-  id,
-  partnerCode,
-  externalRef,
-  version,
-  inserted,
-});
-
-export interface UpsertOutcome {
-  id: string;
-  created: boolean;
-  version: number;
-  /** The written row, when asked for. */
-  row?: MemberRow;
-}
-
-/**
- * Writes every created and updated plan in ONE insert … on conflict statement and records
- * their audit events in one insert. A row another transaction inserted meanwhile turns into an
- * update (the statement says which by `xmax = 0`). The audit diffs the documents as stored
- * (`asStored`): what the rows read back as, without reading them back.
- */
-export async function applyUpserts(
-  db: Db,
-  principal: Principal,
-  plans: UpsertPlan[],
-  returnRows = false,
-): Promise<Map<UpsertPlan, UpsertOutcome>> {
-  const writes = plans.filter(
-    (p): p is Extract<UpsertPlan, { kind: 'created' | 'updated' }> =>
-      p.kind === 'created' || p.kind === 'updated',
-  );
-  const outcomes = new Map<UpsertPlan, UpsertOutcome>();
-  if (writes.length === 0) return outcomes;
-  const writer = writerOf(principal);
-  const members = writes.map((p) => ({
-    id: p.id,
-    partnerCode: p.row.partnerCode,
-    doc: p.doc,
-    writer,
-  }));
-  const written: (WrittenMember & { row?: MemberRow })[] = returnRows
-    ? (await upsertMembers(db, members)).map((row) => ({ ...keyOf(row), row }))
-    : await upsertMemberKeys(db, members);
-  const byPair = new Map(written.map((w) => [pairKey(w.partnerCode, w.externalRef ?? ''), w]));
-  const events: AuditEventInput[] = [];
-  const feed: EventInput[] = [];
-  for (const plan of writes) {
-    const w = byPair.get(pairKey(plan.row.partnerCode, plan.doc.externalRef ?? ''));
-    if (!w) throw new Error('the upsert did not return a written row');
-    const { id, partnerCode, inserted, version } = w;
-    outcomes.set(plan, { id, created: inserted, version, row: w.row });
-    const action = inserted ? 'created' : 'updated';
-    const changes = plan.kind === 'updated' ? plan.changes : creationChanges(plan.doc);
-    events.push({
-      actor: actorOf(principal),
-      entity: 'member',
-      entityId: id,
-      action,
-      partnerCode,
-      changes,
-    });
-    feed.push(memberEvent(w, action, changes, actorOf(principal)));
-  }
-  await recordAuditEvents(db, events);
-  await recordEvents(db, feed);
-  return outcomes;
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import { conflict } from '../../http/problem.js';
 import { diffChanges, recordAuditEvent } from '../audit/repository.js';
 import { insertPartner } from './repository.js';

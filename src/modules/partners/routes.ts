@@ -1,10 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
 import { setVersionTag } from '../../http/etag.js';
-import { decodeSingleKeyCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
+import { ref } from '../../http/schemas/components.js';
+import {
+  decodeSingleKeyCursor,
+  PageQuery,
+  PageSchema,
+  toPage,
+} from '../../http/schemas/pagination.js';
 import { createPartner } from './commands.js';
 import { findPartner, listPartners } from './repository.js';
 import { NewPartnerSchema, PartnerParams, PartnerSchema } from './schemas.js';

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { component, responseComponent } from '../../http/components.js';
+import { component, responseComponent } from '../../http/schemas/components.js';
 
 export const PartnerCode = Type.String({
   pattern: '^[A-Z][A-Z0-9_]{1,19}$',

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import { badRequest, notFound } from '../../http/problem.js';
 import { recordAuditEvent } from '../audit/repository.js';
 import { recordEvent } from '../events/outbox.js';

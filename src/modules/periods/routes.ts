@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { partnerScope } from '../../http/auth.js';
-import { ref } from '../../http/components.js';
 import { created } from '../../http/created.js';
-import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/pagination.js';
+import { partnerScope } from '../../http/plugins/auth.js';
+import { ref } from '../../http/schemas/components.js';
+import { decodeCursor, PageQuery, PageSchema, toPage } from '../../http/schemas/pagination.js';
 import { closePeriod, reopenPeriod } from './commands.js';
 import { listLocks, type PeriodLock } from './locks.js';
 import { PeriodLockSchema, PeriodParam, periodParameter } from './schemas.js';

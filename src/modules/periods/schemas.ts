@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { responseComponent } from '../../http/components.js';
 import { badRequest } from '../../http/problem.js';
+import { responseComponent } from '../../http/schemas/components.js';
 import { InvalidPeriodError, PERIOD_PATTERN, type Period, parsePeriod } from './period.js';
 
 export const PeriodParam = Type.String({

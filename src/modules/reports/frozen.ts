@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Dimension } from '../../db/tables/kpis.js';
-import { finiteOrNull } from '../../http/numbers.js';
+import { finiteOrNull } from '../../http/schemas/numbers.js';
 import { toKpi } from '../kpis/repository.js';
 import type { Kpi } from '../kpis/schemas.js';
 import { type Period, type PeriodKind, subPeriods } from '../periods/period.js';

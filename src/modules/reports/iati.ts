@@ -1,6 +1,6 @@
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { Disaggregation } from '../../db/tables/kpi-targets.js';
-import type { Multilingual } from '../../http/multilingual.js';
+import type { Multilingual } from '../../http/schemas/multilingual.js';
 import type { Report, ReportKpi, ReportRow } from './report.js';
 import { newXmlDocument } from './xml.js';
 

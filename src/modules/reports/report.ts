@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Disaggregation } from '../../db/tables/kpi-targets.js';
 import type { Dimension } from '../../db/tables/kpis.js';
-import { finiteOrNull } from '../../http/numbers.js';
+import { finiteOrNull } from '../../http/schemas/numbers.js';
 import { DIMENSIONS, disaggregationKey } from '../kpis/dimensions.js';
 import { toKpi } from '../kpis/repository.js';
 import type { Kpi } from '../kpis/schemas.js';

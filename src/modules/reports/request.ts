@@ -1,5 +1,5 @@
 import type { Dimension } from '../../db/tables/kpis.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import { badRequest, forbidden } from '../../http/problem.js';
 import { DIMENSIONS } from '../kpis/dimensions.js';
 import { InvalidPeriodError, type Period, parsePeriod, periodsInRange } from '../periods/period.js';

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { ref, responseComponent } from '../../http/components.js';
 import { LangQuery } from '../../http/language.js';
+import { ref, responseComponent } from '../../http/schemas/components.js';
 import { DimensionSchema, kpiFields } from '../kpis/schemas.js';
 
 const Dimension = ref(DimensionSchema);

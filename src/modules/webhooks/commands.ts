@@ -1,6 +1,8 @@
+import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { Principal } from '../../http/auth.js';
+import type { Database } from '../../db/schema.js';
 import { staleVersion } from '../../http/etag.js';
+import type { Principal } from '../../http/plugins/auth.js';
 import { assertNoErrors, badRequest, type FieldError, notFound } from '../../http/problem.js';
 import type { AuditAction } from '../audit/actions.js';
 import { type AuditChanges, diffChanges, recordAuditEvent } from '../audit/repository.js';
@@ -8,8 +10,11 @@ import { partnerCodes } from '../members/access.js';
 import { resolvePublic, type UrlPolicy, urlFormProblems } from './address.js';
 import {
   deleteSubscription,
+  findDelivery,
   findSubscription,
   insertSubscription,
+  lockSubscription,
+  retryNow,
   rotateSecret,
   type SubscriptionRow,
   updateSubscription,
@@ -94,14 +99,26 @@ export async function createSubscription(
   return { row, secret };
 }
 
-export async function getSubscription(db: Db, principal: Principal, id: string, forUpdate = false) {
-  const row = await findSubscription(db, id, scopeOf(principal), forUpdate);
+export async function getSubscription(db: Db, principal: Principal, id: string) {
+  return found(await findSubscription(db, id, scopeOf(principal)), id);
+}
+
+/** The subscription the caller may see, locked until the transaction ends. */
+async function lockVisibleSubscription(
+  trx: Transaction<Database>,
+  principal: Principal,
+  id: string,
+) {
+  return found(await lockSubscription(trx, id, scopeOf(principal)), id);
+}
+
+function found(row: SubscriptionRow | undefined, id: string): SubscriptionRow {
   if (!row) throw subscriptionNotFound(id);
   return row;
 }
 
 export async function patchSubscription(
-  db: Db,
+  trx: Transaction<Database>,
   principal: Principal,
   id: string,
   patch: {
@@ -113,7 +130,7 @@ export async function patchSubscription(
   expected: number | undefined,
   policy: UrlPolicy,
 ) {
-  const row = await getSubscription(db, principal, id, true);
+  const row = await lockVisibleSubscription(trx, principal, id);
   if (expected !== undefined && expected !== row.version) throw staleVersion(row.version);
   if (patch.url !== undefined) await assertDeliverableUrl(patch.url, policy);
   const after = {
@@ -124,27 +141,48 @@ export async function patchSubscription(
   };
   const changes = diffChanges(described(row), after);
   if (Object.keys(changes).length === 0) return row;
-  const updated = await updateSubscription(db, row.id, {
+  const updated = await updateSubscription(trx, row.id, {
     ...after,
     types: [...after.types],
     // Enabled again (after a 410, say): the reason no longer holds.
     disabledReason: after.status === 'active' ? null : row.disabledReason,
   });
-  await audit(db, principal, updated, 'updated', changes);
+  await audit(trx, principal, updated, 'updated', changes);
   return updated;
 }
 
-export async function removeSubscription(db: Db, principal: Principal, id: string) {
-  const row = await getSubscription(db, principal, id, true);
-  await deleteSubscription(db, row.id);
-  await audit(db, principal, row, 'deleted');
+export async function removeSubscription(
+  trx: Transaction<Database>,
+  principal: Principal,
+  id: string,
+) {
+  const row = await lockVisibleSubscription(trx, principal, id);
+  await deleteSubscription(trx, row.id);
+  await audit(trx, principal, row, 'deleted');
 }
 
 /** A new secret, shown once; the old ones keep signing for 24 h so receivers can switch. */
-export async function rotateSubscriptionSecret(db: Db, principal: Principal, id: string) {
-  const row = await getSubscription(db, principal, id, true);
+export async function rotateSubscriptionSecret(
+  trx: Transaction<Database>,
+  principal: Principal,
+  id: string,
+) {
+  const row = await lockVisibleSubscription(trx, principal, id);
   const secret = newSecret();
-  await rotateSecret(db, row.id, secret);
-  await audit(db, principal, row, 'secret-rotated');
+  await rotateSecret(trx, row.id, secret);
+  await audit(trx, principal, row, 'secret-rotated');
   return { row, secret };
+}
+
+/** Sends a delivery's event again now (the attempt waiting is made due, or a new one added). */
+export async function retryDelivery(
+  trx: Transaction<Database>,
+  principal: Principal,
+  subscriptionId: string,
+  deliveryId: string,
+) {
+  const row = await getSubscription(trx, principal, subscriptionId);
+  const delivery = await findDelivery(trx, row.id, deliveryId);
+  if (!delivery) throw notFound(`There is no delivery ${deliveryId}.`);
+  return retryNow(trx, delivery);
 }

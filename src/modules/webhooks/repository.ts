@@ -1,5 +1,6 @@
-import { type RawBuilder, type Selectable, sql } from 'kysely';
+import { type RawBuilder, type Selectable, sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 import type {
   WebhookDeliveriesTable,
   WebhookSubscriptionsTable,
@@ -28,11 +29,18 @@ export function fanOutDeliveries(): RawBuilder<unknown> {
 }
 
 /** A subscription visible to the caller: any for admin (scope null), its own for a partner. */
-export function findSubscription(db: Db, id: string, scope: string | null, forUpdate = false) {
-  let query = db.selectFrom('webhookSubscriptions').selectAll().where('id', '=', id);
-  if (scope !== null) query = query.where('partnerCode', '=', scope);
-  if (forUpdate) query = query.forUpdate();
-  return query.executeTakeFirst();
+export function findSubscription(db: Db, id: string, scope: string | null) {
+  return subscriptionById(db, id, scope).executeTakeFirst();
+}
+
+/** The subscription, locked until the transaction ends (commands that change it). */
+export function lockSubscription(trx: Transaction<Database>, id: string, scope: string | null) {
+  return subscriptionById(trx, id, scope).forUpdate().executeTakeFirst();
+}
+
+function subscriptionById(db: Db, id: string, scope: string | null) {
+  const query = db.selectFrom('webhookSubscriptions').selectAll().where('id', '=', id);
+  return scope === null ? query : query.where('partnerCode', '=', scope);
 }
 
 export function listSubscriptions(db: Db, scope: string | null, limit: number, afterId?: string) {

@@ -8,17 +8,17 @@ import {
   PageQuery,
   PageSchema,
   toPage,
-} from '../../http/pagination.js';
-import { notFound } from '../../http/problem.js';
+} from '../../http/schemas/pagination.js';
 import {
   createSubscription,
   getSubscription,
   patchSubscription,
   removeSubscription,
+  retryDelivery,
   rotateSubscriptionSecret,
   scopeOf,
 } from './commands.js';
-import { findDelivery, listDeliveries, listSubscriptions, retryNow } from './repository.js';
+import { listDeliveries, listSubscriptions } from './repository.js';
 import { toDelivery, toSubscription } from './representation.js';
 import {
   DeliveryParams,
@@ -222,12 +222,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const attempt = await app.db.transaction().execute(async (trx) => {
-        const row = await getSubscription(trx, request.principal, request.params.id);
-        const delivery = await findDelivery(trx, row.id, request.params.deliveryId);
-        if (!delivery) throw notFound(`There is no delivery ${request.params.deliveryId}.`);
-        return retryNow(trx, delivery);
-      });
+      const { id, deliveryId } = request.params;
+      const attempt = await app.db
+        .transaction()
+        .execute((trx) => retryDelivery(trx, request.principal, id, deliveryId));
       return reply.status(202).send(toDelivery(attempt));
     },
   );

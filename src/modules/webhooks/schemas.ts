@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { component, ref, responseComponent } from '../../http/components.js';
-import { Nullable } from '../../http/nullable.js';
+import { component, ref, responseComponent } from '../../http/schemas/components.js';
+import { Nullable } from '../../http/schemas/nullable.js';
 import { EventTypeRef } from '../events/schemas.js';
 
 const Url = Type.String({

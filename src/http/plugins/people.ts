@@ -7,11 +7,11 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
-import { isTrustedIdpUrl, type OidcConfig } from '../config.js';
-import type { Role } from '../db/tables/api-keys.js';
-import { findPartner } from '../modules/partners/repository.js';
-import { type Principal, personId } from './principal.js';
-import { HttpProblem } from './problem.js';
+import { isTrustedIdpUrl, type OidcConfig } from '../../config.js';
+import type { Db } from '../../db/database.js';
+import type { Role } from '../../db/tables/api-keys.js';
+import { type Principal, personId } from '../principal.js';
+import { HttpProblem } from '../problem.js';
 
 /**
  * People's access tokens (docs/people.md): JWTs of the one configured issuer, verified with jose
@@ -41,6 +41,9 @@ const JWKS_MAX_AGE_MS = 10 * 60_000;
 /** A bearer token shaped like a compact JWS (three base64url parts; `none` has no signature). */
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
+/** Anything but undefined when the partner exists (the partners module's lookup). */
+export type FindPartner = (db: Db, code: string) => Promise<unknown>;
+
 export function looksLikeJwt(token: string): boolean {
   return JWT_SHAPE.test(token);
 }
@@ -53,7 +56,11 @@ export interface PersonVerifier {
 }
 
 /** The verifier of the app's configured issuer. */
-export function personVerifier(app: FastifyInstance, config: OidcConfig): PersonVerifier {
+export function personVerifier(
+  app: FastifyInstance,
+  config: OidcConfig,
+  findPartner: FindPartner,
+): PersonVerifier {
   const keys = issuerKeys(config);
   return {
     async verify(token) {
@@ -62,7 +69,7 @@ export function personVerifier(app: FastifyInstance, config: OidcConfig): Person
         throw new RejectedToken('The access token was not issued by the trusted issuer.');
       }
       const payload = await verifyToken(token, await keys.get(), config);
-      return principalOf(app, config, payload);
+      return principalOf(app, config, payload, findPartner);
     },
   };
 }
@@ -196,11 +203,13 @@ async function principalOf(
   app: FastifyInstance,
   config: OidcConfig,
   payload: JWTPayload,
+  findPartner: FindPartner,
 ): Promise<Principal> {
   const issuer = config.issuer;
   const subject = payload.sub as string;
   const role = roleOf(config, payload);
-  const partnerCode = role === 'partner' ? await partnerOf(app, config, payload) : null;
+  const partnerCode =
+    role === 'partner' ? await partnerOf(app, config, payload, findPartner) : null;
   const name = displayName(payload);
   return {
     kind: 'person',
@@ -214,7 +223,12 @@ async function principalOf(
 }
 
 /** A partner person's partner: the partner claim, naming a partner this service knows. */
-async function partnerOf(app: FastifyInstance, config: OidcConfig, payload: JWTPayload) {
+async function partnerOf(
+  app: FastifyInstance,
+  config: OidcConfig,
+  payload: JWTPayload,
+  findPartner: FindPartner,
+) {
   const claim = payload[config.partnerClaim];
   if (typeof claim !== 'string' || claim === '') {
     throw personForbidden(

@@ -6,10 +6,10 @@ import type {
   FastifySchemaCompiler,
   FastifySchemaValidationError,
 } from 'fastify';
-import { components } from './components.js';
-import { DATE_MESSAGE, isCalendarDate } from './dates.js';
-import { badRequest, type FieldError } from './problem.js';
-import { isTextPattern, MULTILINE, PLAIN_TEXT_MESSAGE, withPlainText } from './text.js';
+import { badRequest, type FieldError } from '../problem.js';
+import { components } from '../schemas/components.js';
+import { DATE_MESSAGE, isCalendarDate } from '../schemas/dates.js';
+import { isTextPattern, MULTILINE, PLAIN_TEXT_MESSAGE, withPlainText } from '../schemas/text.js';
 
 const common: Options = {
   allErrors: true,
@@ -22,7 +22,7 @@ const common: Options = {
 function withFormats(options: Options): Ajv {
   const ajv = new Ajv(options);
   addFormats.default(ajv);
-  // Every calendar date input, whatever schema it is in, within one range (src/http/dates.ts).
+  // Every calendar date input, whatever schema it is in, within one range (src/http/schemas/dates.ts).
   ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
   return ajv;
 }

@@ -1,6 +1,6 @@
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpProblem } from './problem.js';
+import { HttpProblem } from '../problem.js';
 
 /** Seconds a shed client is asked to wait. */
 const RETRY_AFTER_SECONDS = '5';

@@ -1,14 +1,13 @@
 import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
-import { HttpProblem } from './problem.js';
+import { type CountedHit, countHit, purgeIdleBuckets } from '../../db/stores/rate-limit.js';
+import { HttpProblem } from '../problem.js';
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Per-caller request limits (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS) on every /v1 route,
- * counted in PostgreSQL so that all instances behind a load balancer share one budget per API
+ * counted in PostgreSQL (src/db/stores/rate-limit.ts) so that all instances behind a load balancer share one budget per API
  * key or person. Registered after authentication: a caller is its API key or person
  * (src/http/principal.ts); a request without one (no /v1 route today) would be counted by client
  * address. Health, docs, OpenAPI and metrics are
@@ -182,43 +181,12 @@ function postgresStore(app: FastifyInstance) {
   };
 }
 
-interface CountedHit {
-  current: number;
-  ttl: number;
-  /** The window's start and the time of the count, on the database's clock (ms). */
-  started: number;
-  now: number;
-}
-
-/**
- * Counts `hits` requests in the caller's fixed window, which opens at its first request and
- * lasts `windowMs` (on the database's clock, so that instances agree); a later request opens a
- * new one.
- */
-async function countHit(db: Db, key: string, windowMs: number, hits = 1): Promise<CountedHit> {
-  const nowMs = sql<number>`(extract(epoch from statement_timestamp()) * 1000)::bigint`;
-  const open = sql<boolean>`b.window_start_ms + ${windowMs}::bigint > excluded.window_start_ms`;
-  const { rows } = await sql<{ hits: number; started: number; now: number }>`
-    insert into rate_limit_buckets as b (key, window_start_ms, hits)
-    values (${key}, ${nowMs}, ${hits})
-    on conflict (key) do update set
-      hits = case when ${open} then b.hits + excluded.hits else excluded.hits end,
-      window_start_ms = case when ${open} then b.window_start_ms else excluded.window_start_ms end
-    returning b.hits as hits, b.window_start_ms as started, ${nowMs} as now`.execute(db);
-  const row = rows[0];
-  if (!row) throw new Error('rate-limit upsert returned no row');
-  const started = Number(row.started);
-  const now = Number(row.now);
-  return { current: row.hits, ttl: Math.max(0, started + windowMs - now), started, now };
-}
-
 /** Drops the rows of callers idle for more than a window, hourly. */
 function startPurging(app: FastifyInstance, windowMs: number) {
   const timer = setInterval(() => {
-    sql`delete from rate_limit_buckets
-        where window_start_ms < (extract(epoch from now()) * 1000)::bigint - ${windowMs}::bigint`
-      .execute(app.db)
-      .catch((error: unknown) => app.log.warn({ err: error }, 'rate-limit purge failed'));
+    purgeIdleBuckets(app.db, windowMs).catch((error: unknown) =>
+      app.log.warn({ err: error }, 'rate-limit purge failed'),
+    );
   }, PURGE_INTERVAL_MS);
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));

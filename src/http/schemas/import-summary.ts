@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
+import { HttpProblem } from '../problem.js';
 import { ref, responseComponent } from './components.js';
-import { HttpProblem } from './problem.js';
 
 /** What became of one row of a bulk import (members, KPI values). */
 const ImportStatusSchema = responseComponent(

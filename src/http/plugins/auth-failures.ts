@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpProblem } from './problem.js';
+import { HttpProblem } from '../problem.js';
 
 /**
  * Failed authentications per client address (docs/security.md → Failed authentication): at

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { HttpProblem } from './problem.js';
+import { HttpProblem } from '../problem.js';
 
 /** Aborted when the client closes the connection before its answer is complete. */
 export function clientGoneSignal(reply: FastifyReply): AbortSignal {

@@ -1,18 +1,25 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import stringify from 'safe-stable-stringify';
-import type { Database } from '../db/schema.js';
-import type { StoredHeaders } from '../db/tables/idempotency-keys.js';
-import { badRequest, HttpProblem } from './problem.js';
+import {
+  claimRecord,
+  completeRecord,
+  dropRunningRecord,
+  findRecord,
+  type IdempotencyScope,
+  purgeExpiredIdempotencyKeys,
+  type StoredResponse,
+} from '../../db/stores/idempotency.js';
+import type { StoredHeaders } from '../../db/tables/idempotency-keys.js';
+import { badRequest, HttpProblem } from '../problem.js';
 
 /**
  * Idempotent POSTs (docs/integrators.md → Idempotency), for every POST route at once. A request carrying
  * `Idempotency-Key` is recorded, after authentication and validation, under its scope (the
  * caller, an API key or a person; method; path). A repeat within 24 h replays the first
  * response; a repeat with another body is a 422; a repeat while the first still runs is a 409.
- * Records live in the database, so they hold across restarts and instances; expired ones are
+ * Records live in the database (src/db/stores/idempotency.ts), so they hold across restarts and instances; expired ones are
  * purged when the service starts listening and then hourly. Stored bodies are encrypted with a
  * key derived from the caller's bearer credential (API key or access token), which the database
  * never holds: a response carrying a new API key or a person's contacts is not readable from
@@ -28,7 +35,6 @@ const HEADER = 'idempotency-key';
 /** Visible ASCII; the length is checked apart so that each problem is reported once. */
 const KEY_PATTERN = '^[\\x21-\\x7E]*$';
 const VALID_KEY = /^[\x21-\x7E]{1,255}$/;
-const RETENTION = '24 hours';
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 /** Response headers kept and replayed with the body. */
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'] as const;
@@ -37,15 +43,8 @@ export const MAX_STORED_BODY_BYTES = 64 * 1024;
 /** Marks a body stored compressed (records written before were not). */
 const COMPRESSED = 'z1.';
 
-interface Scope {
-  callerId: string;
-  method: string;
-  path: string;
-  key: string;
-}
-
 interface Claim {
-  scope: Scope;
+  scope: IdempotencyScope;
   /** Encrypts the stored body; derived from the caller's bearer key, never stored. */
   cipherKey: Buffer;
 }
@@ -113,7 +112,7 @@ function documentKeyHeader(route: RouteOptions) {
 }
 
 /** The request's scope, or null when it does not ask for idempotency. */
-function scopeOf(request: FastifyRequest): Scope | null {
+function scopeOf(request: FastifyRequest): IdempotencyScope | null {
   const key = request.headers[HEADER];
   if (request.method !== 'POST' || key === undefined || !request.principal) return null;
   if (typeof key !== 'string' || !VALID_KEY.test(key)) {
@@ -143,7 +142,7 @@ async function claimOrReplay(app: FastifyInstance, request: FastifyRequest, repl
   const lockSeconds = Math.ceil((2 * app.config.requestTimeoutMs) / 1000);
   // A few rounds: a record may vanish between the claim and the read (its request failed).
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    if (await claim(app.db, scope, fingerprint, lockSeconds)) {
+    if (await claimRecord(app.db, scope, fingerprint, lockSeconds)) {
       request.idempotencyClaim = { scope, cipherKey };
       return;
     }
@@ -169,61 +168,6 @@ async function claimOrReplay(app: FastifyInstance, request: FastifyRequest, repl
     headers: { 'retry-after': '1' },
   });
 }
-
-/**
- * Takes the record: a new one, one that expired, or a running one abandoned by a request that
- * never finished (same body only). True when this request owns it.
- */
-async function claim(
-  db: Kysely<Database>,
-  scope: Scope,
-  fingerprint: string,
-  lockSeconds: number,
-): Promise<boolean> {
-  const { rows } = await sql`
-    insert into idempotency_keys as k
-      (caller_id, method, path, key, fingerprint, state, expires_at, locked_until)
-    values (${scope.callerId}, ${scope.method}, ${scope.path}, ${scope.key}, ${fingerprint},
-      'running', now() + ${RETENTION}::interval, now() + make_interval(secs => ${lockSeconds}))
-    on conflict (caller_id, method, path, key) do update set
-      fingerprint = excluded.fingerprint, state = 'running', response_status = null,
-      response_headers = null, response_body = null, response_withheld = null, subject = null,
-      created_at = now(),
-      expires_at = excluded.expires_at, locked_until = excluded.locked_until
-    where k.expires_at <= now()
-      or (k.state = 'running' and k.locked_until <= now() and k.fingerprint = excluded.fingerprint)
-    returning 1 as claimed`.execute(db);
-  return rows.length === 1;
-}
-
-/** The record of one scope, as a where clause for selects, updates and deletes alike. */
-function inScope(scope: Scope) {
-  return (eb: ExpressionBuilder<Database, 'idempotencyKeys'>) =>
-    eb.and({
-      callerId: scope.callerId,
-      method: scope.method,
-      path: scope.path,
-      key: scope.key,
-    });
-}
-
-async function findRecord(db: Kysely<Database>, scope: Scope) {
-  return db
-    .selectFrom('idempotencyKeys')
-    .where(inScope(scope))
-    .select([
-      'fingerprint',
-      'state',
-      'responseStatus',
-      'responseHeaders',
-      'responseBody',
-      'responseWithheld',
-    ])
-    .where(sql<boolean>`expires_at > now()`)
-    .executeTakeFirst();
-}
-
-type StoredResponse = NonNullable<Awaited<ReturnType<typeof findRecord>>>;
 
 const WITHHELD = {
   'personal-data-erased': {
@@ -291,28 +235,18 @@ async function complete(
     status !== 400 && status < 500 && (body !== null || payload == null) && !isDryRun(request);
   try {
     if (!keep) {
-      await app.db
-        .deleteFrom('idempotencyKeys')
-        .where(inScope(scope))
-        .where('state', '=', 'running')
-        .execute();
+      await dropRunningRecord(app.db, scope);
       return;
     }
     const sealed = seal(cipherKey, deflateRawSync(body ?? ''));
     const tooLarge = sealed.length > MAX_STORED_BODY_BYTES;
-    await app.db
-      .updateTable('idempotencyKeys')
-      .set({
-        state: 'completed',
-        responseStatus: status,
-        responseHeaders: JSON.stringify(keptHeaders(reply)),
-        responseBody: tooLarge ? null : sealed,
-        responseWithheld: tooLarge ? 'too-large' : null,
-        subject: subjectOf(scope, status, body),
-      })
-      .where(inScope(scope))
-      .where('state', '=', 'running')
-      .execute();
+    await completeRecord(app.db, scope, {
+      status,
+      headers: keptHeaders(reply),
+      body: tooLarge ? null : sealed,
+      withheld: tooLarge ? 'too-large' : null,
+      subject: subjectOf(scope, status, body),
+    });
   } catch (error) {
     // The write itself succeeded: answer it. The record stays running until its lock ends.
     request.log.error({ err: error }, 'could not store the idempotent response');
@@ -329,7 +263,7 @@ function isDryRun(request: FastifyRequest): boolean {
  * The resource a kept response is about: what a 201 created (the path and the `id` of its
  * body), else the request path. Erasure finds the copies of personal data by it.
  */
-function subjectOf(scope: Scope, status: number, body: string | null): string {
+function subjectOf(scope: IdempotencyScope, status: number, body: string | null): string {
   if (status !== 201 || body === null) return scope.path;
   try {
     const id = (JSON.parse(body) as { id?: unknown }).id;
@@ -337,31 +271,6 @@ function subjectOf(scope: Scope, status: number, body: string | null): string {
   } catch {
     return scope.path;
   }
-}
-
-/**
- * Drops the kept bodies of the responses about a resource and what lies below it (erasure of
- * personal data; caller's transaction): a repeat of those requests is then a 410, never the
- * data again. Returns how many were withheld.
- */
-export async function withholdStoredResponses(
-  db: Kysely<Database>,
-  subject: string,
-): Promise<number> {
-  const result = await db
-    .updateTable('idempotencyKeys')
-    .set({ responseBody: null, responseWithheld: 'personal-data-erased' })
-    .where((eb) =>
-      eb.or([eb('subject', '=', subject), eb('subject', 'like', `${escapeLike(subject)}/%`)]),
-    )
-    .where('state', '=', 'completed')
-    .where('responseBody', 'is not', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function keptHeaders(reply: FastifyReply): StoredHeaders {
@@ -373,7 +282,7 @@ function keptHeaders(reply: FastifyReply): StoredHeaders {
   return kept;
 }
 
-function cipherKeyOf(request: FastifyRequest, scope: Scope): Buffer {
+function cipherKeyOf(request: FastifyRequest, scope: IdempotencyScope): Buffer {
   const bearer = /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
   const info = `${scope.method} ${scope.path} ${scope.key}`;
   return Buffer.from(hkdfSync('sha256', bearer, 'jahiz idempotency', info, 32));
@@ -397,15 +306,6 @@ function unseal(cipherKey: Buffer, stored: string): string {
   decipher.setAuthTag(Buffer.from(tag, 'base64'));
   const plain = Buffer.concat([decipher.update(Buffer.from(sealed, 'base64')), decipher.final()]);
   return (compressed ? inflateRawSync(plain) : plain).toString('utf8');
-}
-
-/** Deletes the records past their 24 h; returns how many. */
-export async function purgeExpiredIdempotencyKeys(db: Kysely<Database>): Promise<number> {
-  const result = await db
-    .deleteFrom('idempotencyKeys')
-    .where(sql<boolean>`expires_at <= now()`)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
 }
 
 function startPurging(app: FastifyInstance) {

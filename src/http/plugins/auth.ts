@@ -1,13 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Role } from '../db/tables/api-keys.js';
-import { hashKey } from '../modules/api-keys/keys.js';
-import { findActiveKey } from '../modules/api-keys/repository.js';
+import type { Db } from '../../db/database.js';
+import type { Role } from '../../db/tables/api-keys.js';
+import type { Principal } from '../principal.js';
+import { HttpProblem } from '../problem.js';
 import { authFailureGuard } from './auth-failures.js';
-import { looksLikeJwt, type PersonVerifier, personVerifier, RejectedToken } from './people.js';
-import type { Principal } from './principal.js';
-import { HttpProblem } from './problem.js';
+import {
+  type FindPartner,
+  looksLikeJwt,
+  type PersonVerifier,
+  personVerifier,
+  RejectedToken,
+} from './people.js';
 
-export type { Principal } from './principal.js';
+export type { Principal } from '../principal.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -51,6 +56,22 @@ export function forgetApiKey(app: FastifyInstance, keyId: string) {
   for (const [hash, cached] of cache) if (cached.principal.id === keyId) cache.delete(hash);
 }
 
+/**
+ * The stored credentials authentication reads. API keys and partners belong to their modules;
+ * src/app.ts passes their functions in, so that src/http depends on no module
+ * (.dependency-cruiser.cjs).
+ */
+export interface Credentials {
+  /** The hash a key is stored under; also what this instance caches a verified key by. */
+  hashKey(key: string): string;
+  findActiveKey(
+    db: Db,
+    key: string,
+  ): Promise<{ id: string; name: string; role: Role; partnerCode: string | null } | undefined>;
+  /** Checks the partner a partner person's token names. */
+  findPartner: FindPartner;
+}
+
 /** Long enough for an identity provider's access token; API keys are far shorter. */
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,8192})\s*$/i;
 const API_KEY_MAX_LENGTH = 256;
@@ -70,9 +91,11 @@ function unauthorized(detail: string, error?: string) {
  * and role checks. A route opts in by declaring `config.allow`; every /v1 route must, so that
  * no operation is left open by omission.
  */
-export function registerAuth(app: FastifyInstance) {
+export function registerAuth(app: FastifyInstance, credentials: Credentials) {
   app.decorateRequest('principal', null as unknown as Principal);
-  const people = app.config.oidc ? personVerifier(app, app.config.oidc) : undefined;
+  const people = app.config.oidc
+    ? personVerifier(app, app.config.oidc, credentials.findPartner)
+    : undefined;
 
   app.addHook('onRoute', (route) => {
     const allow = route.config?.allow;
@@ -90,7 +113,7 @@ export function registerAuth(app: FastifyInstance) {
     if (!allow) return;
     failures.refuseIfLimited(request);
     try {
-      request.principal = await authenticate(app, request, people);
+      request.principal = await authenticate(app, request, credentials, people);
     } catch (error) {
       // A credential that was sent and refused is a guess; a request without one is not.
       if (request.headers.authorization !== undefined && (error as HttpProblem).status === 401) {
@@ -131,6 +154,7 @@ function assertOwnPartnerPath(request: FastifyRequest) {
 async function authenticate(
   app: FastifyInstance,
   request: FastifyRequest,
+  credentials: Credentials,
   people: PersonVerifier | undefined,
 ): Promise<Principal> {
   const header = request.headers.authorization;
@@ -142,10 +166,10 @@ async function authenticate(
   if (match[1].length > API_KEY_MAX_LENGTH)
     throw unauthorized('The API key is unknown or revoked.', 'invalid_token');
   const cache = keyCacheOf(app);
-  const hash = hashKey(match[1]);
+  const hash = credentials.hashKey(match[1]);
   const cached = cache.get(hash);
   if (cached && cached.expiresAt > Date.now()) return cached.principal;
-  const key = await findActiveKey(app.db, match[1]);
+  const key = await credentials.findActiveKey(app.db, match[1]);
   if (!key) {
     cache.delete(hash);
     throw unauthorized('The API key is unknown or revoked.', 'invalid_token');

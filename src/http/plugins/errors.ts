@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem, sendProblem } from '../problem.js';
+import type { ProblemType } from '../schemas/problem-types.js';
 import { ClientGone } from './admission.js';
-import { HttpProblem, sendProblem } from './problem.js';
-import type { ProblemType } from './problem-types.js';
 import { toFieldErrors } from './validation.js';
 
 /** Maps everything thrown by a route or by Fastify to a problem document. */

@@ -1,11 +1,11 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
-import { components, ref } from './components.js';
-import { shareRepeatedParts } from './openapi-shared.js';
-import { ProblemSchema } from './problem.js';
-import { problemTypesTable } from './problem-types.js';
-import { withPlainText } from './text.js';
+import { ProblemSchema } from '../problem.js';
+import { components, ref } from '../schemas/components.js';
+import { shareRepeatedParts } from '../schemas/openapi-shared.js';
+import { problemTypesTable } from '../schemas/problem-types.js';
+import { withPlainText } from '../schemas/text.js';
 
 const DESCRIPTION = [
   'Export-readiness and programme-monitoring service of the ASMEX / SIPPO / GIZ programme with',
@@ -23,7 +23,7 @@ const DESCRIPTION = [
   'they run (401, 403, 400) and answers 400 or 5xx are not kept: fix or retry with the same key.',
 ].join(' ');
 
-/** The problem types, each with its status and title (src/http/problem-types.ts). */
+/** The problem types, each with its status and title (src/http/schemas/problem-types.ts). */
 const PROBLEM_TYPES_SECTION =
   [
     '**Problem types.** Each problem `type` is `urn:jahiz:problem:<name>` and always comes with the',

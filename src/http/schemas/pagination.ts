@@ -1,6 +1,6 @@
 import { type TSchema, Type } from 'typebox';
+import { badRequest } from '../problem.js';
 import { Nullable } from './nullable.js';
-import { badRequest } from './problem.js';
 
 /** `limit` and `cursor` of every collection (docs/integrators.md → Lists and pagination). */
 export const PageQuery = {

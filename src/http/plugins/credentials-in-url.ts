@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpProblem } from './problem.js';
+import { HttpProblem } from '../problem.js';
 
 /**
  * Keys travel only in the Authorization header (docs/security.md): a URL is kept in proxy and
