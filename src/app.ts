@@ -15,6 +15,7 @@ import { generateRequestId } from './http/plugins/request-id.js';
 import { RequestLog } from './http/plugins/request-log.js';
 import { registerSecurity } from './http/plugins/security.js';
 import { registerBodyDepthLimit, validatorCompiler } from './http/plugins/validation.js';
+import { registerComponents } from './http/schemas/components.js';
 import { loggerOptions } from './logger.js';
 import { activityRoutes } from './modules/activities/routes.js';
 import { hashKey } from './modules/api-keys/keys.js';
@@ -101,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerConditionalGet(app);
   registerIfMatch(app);
   registerCreatedLocation(app);
+  registerComponents(app);
   await registerOpenApi(app);
   await registerMetrics(app);
 

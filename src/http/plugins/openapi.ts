@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { ProblemSchema } from '../problem.js';
-import { components, ref } from '../schemas/components.js';
+import { ref } from '../schemas/components.js';
 import { shareRepeatedParts } from '../schemas/openapi-shared.js';
 import { problemTypesTable } from '../schemas/problem-types.js';
 import { withPlainText } from '../schemas/text.js';
@@ -72,7 +72,6 @@ function documentProblems(route: RouteOptions) {
 
 /** Generates the OpenAPI 3.1 document from the route schemas and serves it with a docs page. */
 export async function registerOpenApi(app: FastifyInstance) {
-  for (const schema of components()) app.addSchema(schema);
   app.addHook('onRoute', documentProblems);
   await app.register(swagger, {
     openapi: {

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { type Static, type TSchema, type TUnsafe, Type } from 'typebox';
 import { withPlainText } from './text.js';
 
@@ -48,4 +49,12 @@ export function ref<T extends TSchema>(schema: T): TUnsafe<Static<T>> {
 /** Every named schema, in the order they were defined. */
 export function components(): readonly TSchema[] {
   return registry;
+}
+
+/**
+ * Registers every named schema with the app, so that the `$ref`s of routes resolve in their
+ * validators and serializers; the OpenAPI document lists them as its components.
+ */
+export function registerComponents(app: FastifyInstance) {
+  for (const schema of registry) app.addSchema(schema);
 }
