@@ -11,17 +11,10 @@ export type ActivityRow = Selectable<ActivitiesTable>;
 export type Participant = Omit<ParticipationsTable, 'activityId' | 'position'>;
 
 /** The stored columns of an activity, without its participants. */
-export interface ActivityColumns {
-  partnerCode: string;
-  type: ActivitiesTable['type'];
-  mode: ActivitiesTable['mode'];
-  title: string;
-  startsOn: string;
-  endsOn: string;
-  city: string | null;
-  region: string | null;
-  country: string;
-}
+export type ActivityColumns = Pick<
+  ActivitiesTable,
+  'partnerCode' | 'type' | 'mode' | 'title' | 'startsOn' | 'endsOn' | 'city' | 'region' | 'country'
+>;
 
 function activityById(db: Db, id: string, scope: string | null) {
   const query = db.selectFrom('activities').selectAll().where('id', '=', id);

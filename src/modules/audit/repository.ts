@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import stringify from 'safe-stable-stringify';
 import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
 import type { Database } from '../../db/schema.js';
-import type { AuditChanges } from '../../db/tables/audit-events.js';
+import type { AuditChanges, AuditEventsTable } from '../../db/tables/audit-events.js';
 import { uuidv7 } from '../../db/uuid.js';
 import { type Actor, actorFromColumns } from '../../http/principal.js';
 import type { AuditAction } from './actions.js';
@@ -29,17 +29,10 @@ export async function recordAuditEvent(db: Kysely<Database>, e: AuditEventInput)
   await recordAuditEvents(db, [e]);
 }
 
-interface AuditRecord {
-  id: string;
-  actorKeyId: string | null;
-  actorPersonId: string | null;
-  actorName: string | null;
-  partnerCode: string | null;
-  entity: string;
-  entityId: string;
-  action: AuditAction;
+/** A row as the insert's recordset carries it: the table's columns, `changes` still an object. */
+type AuditRecord = Omit<AuditEventsTable, 'occurredAt' | 'changes'> & {
   changes: AuditChanges | null;
-}
+};
 
 /** The columns of an audit insert, in order (exported for the benchmark's floor). */
 export const AUDIT_COLUMNS: readonly RecordsetColumn<AuditRecord>[] = [
