@@ -2771,9 +2771,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    members: {
-                        [key: string]: unknown;
-                    }[];
+                    /** @description Each row is validated on its own and answered in `results`. */
+                    members: components["schemas"]["MemberBulkRow"][];
                     /**
                      * @description Validate and classify only
                      * @default false
