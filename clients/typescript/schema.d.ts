@@ -2771,8 +2771,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Each row is validated on its own and answered in `results`. */
-                    members: components["schemas"]["MemberBulkRow"][];
+                    members: {
+                        [key: string]: unknown;
+                    }[];
                     /**
                      * @description Validate and classify only
                      * @default false

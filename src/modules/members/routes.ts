@@ -9,7 +9,7 @@ import {
   setVersionTag,
 } from '../../http/etag.js';
 import { partnerScope } from '../../http/plugins/auth.js';
-import { rethrowNonBodyErrors, validatorCompiler } from '../../http/plugins/validation.js';
+import { rethrowNonBodyErrors } from '../../http/plugins/validation.js';
 import { ImportResponses } from '../../http/schemas/import-summary.js';
 import { listOrder, PageSchema, toOrderedPage } from '../../http/schemas/pagination.js';
 import { bulkUpsert, replaceByExternalRef } from './bulk.js';
@@ -24,7 +24,6 @@ import {
 import { toMember } from './document.js';
 import { listMembers } from './repository.js';
 import {
-  BulkEnvelopeSchema,
   BulkRequestSchema,
   ExternalRefParams,
   LIMITS,
@@ -271,12 +270,6 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: BulkRequestSchema,
         response: ImportResponses,
       },
-      // The contract shows rows as MemberBulkRow; the body's validator checks the envelope
-      // only, and bulkUpsert checks each row against MemberBulkRow, so a bad row fails alone.
-      validatorCompiler: (route) =>
-        validatorCompiler(
-          route.httpPart === 'body' ? { ...route, schema: BulkEnvelopeSchema } : route,
-        ),
     },
     async (request) => {
       const { members, dryRun = false } = request.body;

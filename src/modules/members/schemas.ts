@@ -282,29 +282,25 @@ export const MemberListQuery = Type.Object(
 );
 export type MemberListFilters = Static<typeof MemberListQuery>;
 
-const dryRun = Type.Optional(
-  Type.Boolean({ default: false, description: 'Validate and classify only' }),
-);
-const bulkRows = <T extends TSchema>(row: T) =>
-  Type.Array(row, {
-    minItems: 1,
-    maxItems: LIMITS.bulkRows,
-    description: 'Each row is validated on its own and answered in `results`.',
-  });
-
-/** The bulk request as documented: its rows are MemberBulkRow documents. */
 export const BulkRequestSchema = Type.Object(
-  { members: bulkRows(ref(BulkRowSchema)), dryRun },
-  { additionalProperties: false },
-);
-
-/**
- * What the route itself validates of a bulk request: the envelope. Each row is then checked on
- * its own against MemberBulkRow and answered in `results`, so one bad row fails alone instead
- * of the whole request (routes.ts sets this as the body's validator).
- */
-export const BulkEnvelopeSchema = Type.Object(
-  { members: bulkRows(Type.Object({}, { additionalProperties: true })), dryRun },
+  {
+    members: Type.Array(
+      Type.Object(
+        {},
+        {
+          additionalProperties: true,
+          description:
+            'A member as for POST /v1/members, with a required `externalRef` and an optional ' +
+            '`version` (the If-Match of the row); each row is validated on its own and ' +
+            'answered in `results`.',
+        },
+      ),
+      { minItems: 1, maxItems: LIMITS.bulkRows },
+    ),
+    dryRun: Type.Optional(
+      Type.Boolean({ default: false, description: 'Validate and classify only' }),
+    ),
+  },
   { additionalProperties: false },
 );
 
