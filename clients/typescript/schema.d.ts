@@ -1180,52 +1180,6 @@ export interface components {
             joinedOn?: string | null;
             contacts?: components["schemas"]["Contact"][];
         };
-        MemberBulkRow: {
-            /** @description Required for admin keys; a partner key's own partner is implied */
-            partnerCode?: string;
-            /** @description The partner system's own id of the member; unique per partner */
-            externalRef: string;
-            type: components["schemas"]["MemberType"];
-            name: string;
-            legalForm?: string | null;
-            ice?: string | null;
-            taxId?: string | null;
-            rc?: {
-                /** @description Tribunal of the registry: RC numbers are unique per tribunal */
-                tribunal: string;
-                number: string;
-            } | null;
-            region: components["schemas"]["Region"];
-            province?: string | null;
-            city?: string | null;
-            remoteArea: boolean;
-            womenLed: boolean;
-            membersCount?: {
-                women: number;
-                men: number;
-            } | null;
-            employees?: {
-                women: number;
-                men: number;
-            } | null;
-            products?: components["schemas"]["Product"][];
-            certifications?: components["schemas"]["Certification"][];
-            /** @description Countries exported to */
-            exportMarkets?: string[];
-            /** @description Countries aimed at */
-            targetMarkets?: string[];
-            digital?: {
-                /** Format: uri */
-                website?: string;
-                ecommerce?: boolean;
-                /** @description Page URLs or handles */
-                socialMedia?: string[];
-            } | null;
-            joinedOn?: string | null;
-            contacts?: components["schemas"]["Contact"][];
-            /** @description The `version` you read: the row then updates that version only (else it fails as a conflict). Without it, the row may update only a member whose current version your credential wrote. */
-            version?: number;
-        };
         /** @description JSON merge patch (RFC 7396) of the member: the fields of a new member, plus `status` and `withdrawnOn` (a past date, with status `withdrawn`); `null` removes an optional field. */
         MemberPatch: {
             [key: string]: unknown;

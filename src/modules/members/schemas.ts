@@ -164,28 +164,27 @@ export const NewMemberSchema = component(
 );
 /**
  * A bulk row: as a new member, with the externalRef that identifies it and, optionally, the
- * version it was based on (the row's If-Match; docs/sync.md).
+ * version it was based on (the row's If-Match; docs/sync.md). Not a component of the contract:
+ * the request documents rows as free objects because each is validated on its own and a bad
+ * one fails alone, while the contract promises that a schema-valid request is accepted.
  */
-export const BulkRowSchema = component(
-  'MemberBulkRow',
-  Type.Object(
-    {
-      partnerCode: partnerCodeField,
-      ...memberFields,
-      externalRef: ExternalRef,
-      version: Type.Optional(
-        Type.Integer({
-          minimum: 1,
-          maximum: 999_999_999,
-          description:
-            'The `version` you read: the row then updates that version only (else it fails as ' +
-            'a conflict). Without it, the row may update only a member whose current version ' +
-            'your credential wrote.',
-        }),
-      ),
-    },
-    { additionalProperties: false },
-  ),
+export const BulkRowSchema = Type.Object(
+  {
+    partnerCode: partnerCodeField,
+    ...memberFields,
+    externalRef: ExternalRef,
+    version: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 999_999_999,
+        description:
+          'The `version` you read: the row then updates that version only (else it fails as ' +
+          'a conflict). Without it, the row may update only a member whose current version ' +
+          'your credential wrote.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
 );
 
 /** What a merge patch must leave behind: the writable fields plus the status. */
