@@ -1,6 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { type RecordsetColumn, recordset, recordsetColumns } from '../../db/recordset.js';
 import type { Database } from '../../db/schema.js';
+import type { EventsTable } from '../../db/tables/events.js';
 import { uuidv7 } from '../../db/uuid.js';
 import type { Actor } from '../../http/principal.js';
 import { fanOutDeliveries } from '../webhooks/repository.js';
@@ -17,16 +18,8 @@ export interface EventInput {
   actor: Actor | null;
 }
 
-interface EventRecord {
-  id: string;
-  type: string;
-  partnerCode: string | null;
-  subjectKind: string;
-  subjectId: string;
-  subjectExternalRef: string | null;
-  data: Record<string, unknown>;
-  actor: { kind: string; id: string } | null;
-}
+/** A row as the insert's recordset carries it: the table's written columns, data as objects. */
+type EventRecord = Omit<Selectable<EventsTable>, 'txId' | 'position' | 'occurredAt'>;
 
 const EVENT_COLUMNS: readonly RecordsetColumn<EventRecord>[] = [
   ['id', 'uuid'],

@@ -1,5 +1,6 @@
-import { type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { EventsTable } from '../../db/tables/events.js';
 import { type EventViewer, visibleTo } from './types.js';
 
 /** A place in the feed: the (transaction id, position) of the last event a reader has. */
@@ -11,20 +12,8 @@ export interface FeedPosition {
 /** Before every event: where a reader without a cursor starts. */
 export const FEED_START: FeedPosition = { txId: '0', position: '0' };
 
-export interface EventRow {
-  txId: string;
-  position: string;
-  id: string;
-  type: string;
-  occurredAt: string;
-  partnerCode: string | null;
-  subjectKind: string;
-  subjectId: string;
-  subjectExternalRef: string | null;
-  data: Record<string, unknown>;
-  /** Who made the change (a key or a person, never a name): see outbox.ts. */
-  actor: { kind: string; id: string } | null;
-}
+/** An event as the feed reads it (actor: a key or a person, never a name; see outbox.ts). */
+export type EventRow = Selectable<EventsTable>;
 
 export interface FeedFilter {
   viewer: EventViewer;
