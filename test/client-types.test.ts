@@ -18,6 +18,7 @@ type Member = components['schemas']['Member'];
 type Assessment = components['schemas']['Assessment'];
 type Grid = components['schemas']['Grid'];
 type Kpi = components['schemas']['Kpi'];
+type MemberPage = components['schemas']['MemberPage'];
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type MemberAnswer =
@@ -29,6 +30,9 @@ export const scoreOf = (assessment: Assessment): number | null => assessment.sco
 export const criteriaOf = (grid: Grid): string[] =>
   grid.dimensions.flatMap((dimension) => dimension.criteria.map((criterion) => criterion.code));
 export const nameOf = (kpi: Kpi): string => kpi.name.fr;
+type ListAnswer = paths['/v1/members']['get']['responses'][200]['content']['application/json'];
+export const answersAPage: Same<ListAnswer, MemberPage> = true;
+export const namesOnPage = (page: MemberPage): string[] => page.data.map((member) => member.name);
 `;
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
@@ -47,17 +51,20 @@ function compile(file: string): string[] {
     .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
-t.test('a client generated from the contract names Member, Assessment, Grid and Kpi', async (t) => {
-  const { api } = await startTestApp(t);
-  const served = await api({ method: 'GET', url: '/openapi.yaml', key: null });
-  t.equal(served.statusCode, 200);
+t.test(
+  'a client generated from the contract names Member, Assessment, Grid, Kpi and MemberPage',
+  async (t) => {
+    const { api } = await startTestApp(t);
+    const served = await api({ method: 'GET', url: '/openapi.yaml', key: null });
+    t.equal(served.statusCode, 200);
 
-  // Inside the repository, so the compiler resolves like the project's own code.
-  const dir = await mkdtemp(path.join(repository, 'test', '.client-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(path.join(dir, 'package.json'), '{ "type": "module" }');
-  await writeFile(path.join(dir, 'schema.d.ts'), await clientTypes(served.body));
-  await writeFile(path.join(dir, 'use.ts'), USE);
+    // Inside the repository, so the compiler resolves like the project's own code.
+    const dir = await mkdtemp(path.join(repository, 'test', '.client-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(path.join(dir, 'package.json'), '{ "type": "module" }');
+    await writeFile(path.join(dir, 'schema.d.ts'), await clientTypes(served.body));
+    await writeFile(path.join(dir, 'use.ts'), USE);
 
-  t.same(compile(path.join(dir, 'use.ts')), [], 'the use compiles against the generated types');
-});
+    t.same(compile(path.join(dir, 'use.ts')), [], 'the use compiles against the generated types');
+  },
+);

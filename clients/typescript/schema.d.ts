@@ -1326,6 +1326,11 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        ActivityPage: {
+            data: components["schemas"]["Activity"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /**
          * @description What a key may do
          * @enum {unknown}
@@ -1374,6 +1379,11 @@ export interface components {
             role: components["schemas"]["Role"];
             /** @description Required for role partner */
             partnerCode?: string;
+        };
+        ApiKeyPage: {
+            data: components["schemas"]["ApiKey"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** The answer to one criterion */
         Answer: {
@@ -1618,6 +1628,11 @@ export interface components {
                 rescoredFrom: string | null;
             }[];
         };
+        AssessmentPage: {
+            data: components["schemas"]["Assessment"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** Who changed what, when */
         AuditEvent: {
             /** Format: uuid */
@@ -1652,6 +1667,11 @@ export interface components {
                     to?: unknown;
                 };
             } | null;
+        };
+        AuditEventPage: {
+            data: components["schemas"]["AuditEvent"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** @description What happened (docs/events-and-webhooks.md) */
         EventType: "member.created" | "member.updated" | "member.withdrawn" | "member.erased" | "assessment.submitted" | "readiness.changed" | "activity.created" | "activity.updated" | "kpi-value.recorded" | "period.locked" | "period.unlocked" | "grid.published";
@@ -1772,6 +1792,11 @@ export interface components {
              * @default false
              */
             dryRun: boolean;
+        };
+        GridPage: {
+            data: components["schemas"]["Grid"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** @enum {unknown} */
         KpiResultLevel: "output" | "outcome" | "impact";
@@ -1959,6 +1984,11 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        KpiPage: {
+            data: components["schemas"]["Kpi"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** A reporting period closed to writes, for one partner or all */
         PeriodLock: {
             /** Format: uuid */
@@ -1982,6 +2012,26 @@ export interface components {
             createdAt: string;
             /** @description A lock for all partners: when the KPI figures of its period (and the quarters and months inside) were frozen; reports of those periods read them. Null for a partner lock */
             frozenAt: string | null;
+        };
+        KpiValuePage: {
+            data: components["schemas"]["KpiValue"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        MemberPage: {
+            data: components["schemas"]["Member"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        PartnerPage: {
+            data: components["schemas"]["Partner"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        PeriodLockPage: {
+            data: components["schemas"]["PeriodLock"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** The figures of one KPI, period and disaggregation */
         ReportRow: {
@@ -2124,6 +2174,16 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        WebhookSubscriptionPage: {
+            data: components["schemas"]["WebhookSubscription"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        WebhookDeliveryPage: {
+            data: components["schemas"]["WebhookDelivery"][];
+            /** @description Cursor of the next page; null on the last page */
+            nextCursor: string | null;
+        };
     };
     responses: {
         /** @description The request was refused; see `detail` and `errors`. */
@@ -2233,11 +2293,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Partner"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["PartnerPage"];
                 };
             };
             "4XX": components["responses"]["Refused"];
@@ -2329,11 +2385,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["ApiKey"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["ApiKeyPage"];
                 };
             };
             "4XX": components["responses"]["Refused"];
@@ -2471,11 +2523,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Member"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["MemberPage"];
                 };
             };
             "4XX": components["responses"]["Refused"];
@@ -2804,11 +2852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["AuditEvent"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["AuditEventPage"];
                 };
             };
             "4XX": components["responses"]["Refused"];
@@ -2837,11 +2881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Kpi"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["KpiPage"];
                 };
             };
             "4XX": components["responses"]["Refused"];
@@ -3024,11 +3064,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["KpiValue"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["KpiValuePage"];
                 };
             };
             "4XX": components["responses"]["Refused"];
@@ -3219,11 +3255,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["PeriodLock"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["PeriodLockPage"];
                 };
             };
             "4XX": components["responses"]["Refused"];
@@ -3262,11 +3294,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Activity"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["ActivityPage"];
                 };
             };
             "4XX": components["responses"]["Refused"];
@@ -3579,11 +3607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Grid"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["GridPage"];
                 };
             };
             "4XX": components["responses"]["Refused"];
@@ -3838,11 +3862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Assessment"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["AssessmentPage"];
                 };
             };
             "4XX": components["responses"]["Refused"];
@@ -4090,11 +4110,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["WebhookSubscription"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["WebhookSubscriptionPage"];
                 };
             };
             "4XX": components["responses"]["Refused"];
@@ -4268,11 +4284,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["WebhookDelivery"][];
-                        /** @description Cursor of the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
                 };
             };
             "4XX": components["responses"]["Refused"];

@@ -1,5 +1,6 @@
 import { type TSchema, Type } from 'typebox';
 import { badRequest } from '../problem.js';
+import { ref, responseComponent } from './components.js';
 import { Nullable } from './nullable.js';
 
 /** `limit` and `cursor` of every collection (docs/integrators.md → Lists and pagination). */
@@ -10,13 +11,21 @@ export const PageQuery = {
   ),
 };
 
+/**
+ * A page of a named item as a named component (`MemberPage` for `Member`), so that generated
+ * clients get one type per list. Call it at module level, as component() must be: the app
+ * registers every component before its routes.
+ */
 export function PageSchema<T extends TSchema>(item: T) {
-  return Type.Object({
+  const target = (item as { $ref?: unknown }).$ref;
+  if (typeof target !== 'string') throw new Error('PageSchema() needs a ref() to a named item');
+  const page = Type.Object({
     data: Type.Array(item),
     nextCursor: Nullable(
       Type.String({ description: 'Cursor of the next page; null on the last page' }),
     ),
   });
+  return ref(responseComponent(`${target.replace(/#$/, '')}Page`, page));
 }
 
 export type CursorValue = string | number;

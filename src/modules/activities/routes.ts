@@ -22,6 +22,8 @@ const tags = ['activities'];
  */
 const allow: ('admin' | 'partner')[] = ['admin', 'partner'];
 
+const ActivityPage = PageSchema(ref(ActivitySchema));
+
 export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/activities',
@@ -62,7 +64,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "A partner key lists its own partner's activities only. `from`/`to` select by start.",
         querystring: ActivityListQuery,
-        response: { 200: PageSchema(ref(ActivitySchema)) },
+        response: { 200: ActivityPage },
       },
     },
     async (request) => {

@@ -12,6 +12,8 @@ import { issueApiKey, revokeKey } from './commands.js';
 import { listApiKeys } from './repository.js';
 import { ApiKey, CreatedApiKey, NewApiKey } from './schemas.js';
 
+const ApiKeyPage = PageSchema(ApiKey);
+
 export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/api-keys',
@@ -42,7 +44,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['api-keys'],
         summary: 'List API keys (never the keys themselves)',
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: { 200: PageSchema(ApiKey) },
+        response: { 200: ApiKeyPage },
       },
     },
     async (request) => {

@@ -31,6 +31,8 @@ import {
 const allow: ('admin' | 'partner')[] = ['admin', 'partner'];
 const tags = ['assessments'];
 
+const AssessmentPage = PageSchema(ref(AssessmentSchema));
+
 export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/assessments',
@@ -65,7 +67,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List assessments',
         description: 'A partner key sees its own members’ assessments only. Ordered by creation.',
         querystring: AssessmentListQuery,
-        response: { 200: PageSchema(ref(AssessmentSchema)) },
+        response: { 200: AssessmentPage },
       },
     },
     async (request) => {

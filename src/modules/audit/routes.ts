@@ -7,6 +7,8 @@ import { AuditEventSchema, AuditQuerySchema } from './schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const AuditEventPage = PageSchema(ref(AuditEventSchema));
+
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/audit-events',
@@ -21,7 +23,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'older events, so paging never skips or repeats one while new events arrive. ' +
           '`from` is inclusive, `to` exclusive.',
         querystring: AuditQuerySchema,
-        response: { 200: PageSchema(ref(AuditEventSchema)) },
+        response: { 200: AuditEventPage },
       },
     },
     async (request) => {

@@ -28,6 +28,8 @@ const Grid = ref(GridSchema);
 const GridDefinitionBody = ref(GridDefinitionSchema);
 const tags = ['grids'];
 
+const GridPage = PageSchema(Grid);
+
 export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/grids',
@@ -39,7 +41,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List grid versions',
         description: 'Ordered by code, then version.',
         querystring: GridListQuery,
-        response: { 200: PageSchema(Grid) },
+        response: { 200: GridPage },
       },
     },
     async (request) => {

@@ -26,6 +26,8 @@ import { listTargets } from './targets.js';
 
 const READERS = ['admin', 'partner', 'reporting'] as const;
 
+const KpiPage = PageSchema(ref(KpiSchema));
+
 export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/kpis',
@@ -39,7 +41,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { ...PageQuery, ...KpiListQuery.properties },
           { additionalProperties: false },
         ),
-        response: { 200: PageSchema(ref(KpiSchema)) },
+        response: { 200: KpiPage },
       },
     },
     async (request) => {

@@ -24,6 +24,8 @@ const IMPORT_DESCRIPTION = [
   'With `dryRun` every row is checked and classified but nothing is written (created rows have no id yet). Every write is audited.',
 ].join(' ');
 
+const KpiValuePage = PageSchema(ref(KpiValueSchema));
+
 export const kpiValueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/kpi-values',
@@ -60,7 +62,7 @@ export const kpiValueRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           '`period` gives the values whose period lies within it (`2025` also gives `2025Q1` and `2025-03`). A partner key sees its own partner’s values only; a reporting key none (403): it reads the aggregates of the reports.',
         querystring: ValueListQuery,
-        response: { 200: PageSchema(ref(KpiValueSchema)) },
+        response: { 200: KpiValuePage },
       },
     },
     async (request) => {

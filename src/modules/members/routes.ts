@@ -38,6 +38,8 @@ const tags = ['members'];
 /** Members hold personal data: reporting keys see aggregates only, never these routes. */
 const allow: ('admin' | 'partner')[] = ['admin', 'partner'];
 
+const MemberPage = PageSchema(MemberRef);
+
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/members',
@@ -76,7 +78,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List members, filtered, in registration order',
         description: "A partner key lists its own partner's members only.",
         querystring: MemberListQuery,
-        response: { 200: PageSchema(MemberRef) },
+        response: { 200: MemberPage },
       },
     },
     async (request) => {

@@ -14,6 +14,8 @@ import { createPartner } from './commands.js';
 import { findPartner, listPartners } from './repository.js';
 import { NewPartnerSchema, PartnerParams, PartnerSchema } from './schemas.js';
 
+const PartnerPage = PageSchema(ref(PartnerSchema));
+
 export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/partners',
@@ -24,7 +26,7 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['partners'],
         summary: 'List the partner federations',
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: { 200: PageSchema(ref(PartnerSchema)) },
+        response: { 200: PartnerPage },
       },
     },
     async (request) => {

@@ -28,6 +28,8 @@ const LOCK_RULE =
   'period for all partners or for its partner: a lock on `2025` blocks `2025Q2` and `2025-03`; ' +
   'a lock on `2025Q1` blocks `2025-02` and also `2025`.';
 
+const PeriodLockPage = PageSchema(ref(PeriodLockSchema));
+
 export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/periods/:period/lock',
@@ -116,7 +118,7 @@ export const periodRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { ...PageQuery, partner: Type.Optional(PartnerCodeText) },
           { additionalProperties: false },
         ),
-        response: { 200: PageSchema(ref(PeriodLockSchema)) },
+        response: { 200: PeriodLockPage },
       },
     },
     async (request) => {

@@ -35,6 +35,9 @@ const allow: ('admin' | 'partner')[] = ['admin', 'partner'];
 const SIGNING =
   'Deliveries are POSTs of the event JSON signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); see docs/events-and-webhooks.md.';
 
+const SubscriptionPage = PageSchema(SubscriptionRef);
+const DeliveryPage = PageSchema(DeliveryRef);
+
 export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const policy = () => ({ allowInsecure: app.config.webhooks.allowInsecureUrls });
 
@@ -70,7 +73,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List webhook subscriptions',
         description: 'Admin keys: all; partner keys: their own.',
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: { 200: PageSchema(SubscriptionRef) },
+        response: { 200: SubscriptionPage },
       },
     },
     async (request) => {
@@ -194,7 +197,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Each attempt: the event, its number, the receiver’s status code or the error, the duration, and when the next attempt is due. Failed attempts are retried with exponential back-off and jitter for a little over 3 days (11 attempts).',
         params: SubscriptionParams,
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: { 200: PageSchema(DeliveryRef) },
+        response: { 200: DeliveryPage },
       },
     },
     async (request) => {
