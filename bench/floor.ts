@@ -12,6 +12,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { camelSelectList } from '../src/db/camel-columns.js';
 import { openEmbedded } from '../src/db/embedded.js';
 import { AUDIT_COLUMNS, AUDIT_INSERT_COLUMNS } from '../src/modules/audit/repository.js';
+import { EVENT_COLUMNS } from '../src/modules/events/outbox.js';
 import { MEMBER_PROPERTIES, UPSERT_COLUMNS } from '../src/modules/members/repository.js';
 
 const ASSESSMENT_COLUMNS = `"assessments".*, "grids"."code" as "grid_code", "grids"."version" as "grid_version"`;
@@ -26,16 +27,6 @@ const MEMBER = `${camelSelectList('members', Object.keys(MEMBER_PROPERTIES))} fr
 const CURSOR = `to_char("members"."updated_at" at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"') as "cursorUpdatedAt"`;
 const MEMBER_PAGE = `${camelSelectList('members', Object.keys(MEMBER_PROPERTIES))}, ${CURSOR} from "members"`;
 
-const EVENT_COLUMNS = [
-  ['id', 'uuid'],
-  ['type', 'text'],
-  ['partnerCode', 'text'],
-  ['subjectKind', 'text'],
-  ['subjectId', 'text'],
-  ['subjectExternalRef', 'text'],
-  ['data', 'jsonb'],
-  ['actor', 'jsonb'],
-] as const;
 /** The outbox's insert with its webhook fan-out (src/modules/events/outbox.ts). */
 const EVENTS_INSERT = `with e as ( insert into events (id, type, partner_code, subject_kind, subject_id, subject_external_ref, data, actor) ${recordsetSql(EVENT_COLUMNS)} returning id, type, partner_code ) insert into webhook_deliveries (id, subscription_id, event_id, attempt, state) select gen_random_uuid(), s.id, e.id, 1, 'pending' from e join webhook_subscriptions s on s.status = 'active' and e.type = any(s.types) and (case "s"."owner_role" when 'admin' then true when 'partner' then coalesce("e"."partner_code" = "s"."partner_code", false) or "e"."type" = 'grid.published' or ("e"."type" = any($2::text[]) and "e"."partner_code" is null) when 'reporting' then "e"."type" = any($3::text[]) else false end)`;
 const PERIOD_TYPES = ['period.locked', 'period.unlocked'];

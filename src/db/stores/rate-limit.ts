@@ -39,9 +39,11 @@ export async function countHit(
 }
 
 /** Drops the rows of callers idle for more than a window. */
-export async function purgeIdleBuckets(db: Db, windowMs: number): Promise<void> {
-  await sql`delete from rate_limit_buckets
+/** Deletes the counters of windows that have ended; returns how many. */
+export async function purgeIdleBuckets(db: Db, windowMs: number): Promise<number> {
+  const result = await sql`delete from rate_limit_buckets
       where window_start_ms < (extract(epoch from now()) * 1000)::bigint - ${windowMs}::bigint`.execute(
     db,
   );
+  return Number(result.numAffectedRows ?? 0);
 }

@@ -13,6 +13,7 @@ import {
 } from '../../db/stores/idempotency.js';
 import type { StoredHeaders } from '../../db/tables/idempotency-keys.js';
 import { badRequest, HttpProblem } from '../problem.js';
+import { runWhileListening } from './periodic.js';
 
 /**
  * Idempotent POSTs (docs/integrators.md → Idempotency), for every POST route at once. A request carrying
@@ -86,7 +87,9 @@ export function registerIdempotency(app: FastifyInstance) {
     route.preHandler = [claimHook, ...hookList(route.preHandler)];
     route.onSend = [completeHook, ...hookList(route.onSend)];
   });
-  startPurging(app);
+  runWhileListening(app, 'purge of expired idempotency keys', PURGE_INTERVAL_MS, () =>
+    purgeExpiredIdempotencyKeys(app.db),
+  );
 }
 
 function methodsOf(route: RouteOptions): string[] {
@@ -306,19 +309,4 @@ function unseal(cipherKey: Buffer, stored: string): string {
   decipher.setAuthTag(Buffer.from(tag, 'base64'));
   const plain = Buffer.concat([decipher.update(Buffer.from(sealed, 'base64')), decipher.final()]);
   return (compressed ? inflateRawSync(plain) : plain).toString('utf8');
-}
-
-function startPurging(app: FastifyInstance) {
-  let timer: NodeJS.Timeout | undefined;
-  const purge = () => {
-    purgeExpiredIdempotencyKeys(app.db).then(
-      (count) => app.log.debug({ count }, 'expired idempotency keys purged'),
-      (error: unknown) => app.log.warn({ err: error }, 'could not purge idempotency keys'),
-    );
-  };
-  app.addHook('onListen', async () => {
-    purge();
-    timer ??= setInterval(purge, PURGE_INTERVAL_MS).unref();
-  });
-  app.addHook('onClose', async () => clearInterval(timer));
 }

@@ -2,6 +2,7 @@ import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type CountedHit, countHit, purgeIdleBuckets } from '../../db/stores/rate-limit.js';
 import { HttpProblem } from '../problem.js';
+import { runWhileListening } from './periodic.js';
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -35,7 +36,9 @@ export async function registerRateLimit(app: FastifyInstance) {
       });
     },
   });
-  startPurging(app, timeWindow);
+  runWhileListening(app, 'purge of idle rate-limit counters', PURGE_INTERVAL_MS, () =>
+    purgeIdleBuckets(app.db, timeWindow),
+  );
 }
 
 function callerKey(request: FastifyRequest): string {
@@ -182,12 +185,3 @@ function postgresStore(app: FastifyInstance) {
 }
 
 /** Drops the rows of callers idle for more than a window, hourly. */
-function startPurging(app: FastifyInstance, windowMs: number) {
-  const timer = setInterval(() => {
-    purgeIdleBuckets(app.db, windowMs).catch((error: unknown) =>
-      app.log.warn({ err: error }, 'rate-limit purge failed'),
-    );
-  }, PURGE_INTERVAL_MS);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
-}

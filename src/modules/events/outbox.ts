@@ -21,7 +21,7 @@ export interface EventInput {
 /** A row as the insert's recordset carries it: the table's written columns, data as objects. */
 type EventRecord = Omit<Selectable<EventsTable>, 'txId' | 'position' | 'occurredAt'>;
 
-const EVENT_COLUMNS: readonly RecordsetColumn<EventRecord>[] = [
+export const EVENT_COLUMNS: readonly RecordsetColumn<EventRecord>[] = [
   ['id', 'uuid'],
   ['type', 'text'],
   ['partnerCode', 'text'],

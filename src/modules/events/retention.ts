@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { runWhileListening } from '../../http/plugins/periodic.js';
 import { purgeEvents } from './repository.js';
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
@@ -9,16 +10,7 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
  */
 export function registerEventRetention(app: FastifyInstance) {
   if (!app.config.webhooks.worker) return;
-  let timer: NodeJS.Timeout | undefined;
-  const purge = () => {
-    purgeEvents(app.db, app.config.eventsRetentionDays).then(
-      (count) => app.log.debug({ count }, 'old events purged'),
-      (error: unknown) => app.log.warn({ err: error }, 'could not purge old events'),
-    );
-  };
-  app.addHook('onListen', async () => {
-    purge();
-    timer ??= setInterval(purge, PURGE_INTERVAL_MS).unref();
-  });
-  app.addHook('onClose', async () => clearInterval(timer));
+  runWhileListening(app, 'purge of old events', PURGE_INTERVAL_MS, () =>
+    purgeEvents(app.db, app.config.eventsRetentionDays),
+  );
 }
