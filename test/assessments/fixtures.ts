@@ -3,6 +3,8 @@
 import type { GridDefinition } from '../../src/modules/grids/definition.js';
 import type { TestApp } from '../helpers/app.js';
 import { exampleGridBody } from '../helpers/example-grid.js';
+import { expectStatus } from '../helpers/expect.js';
+import { memberBody as fullMemberBody } from '../members/fixtures.js';
 
 export const exampleAnswers = (c1: boolean) => [
   { criterion: 'c1', value: c1 },
@@ -14,14 +16,14 @@ export const exampleAnswers = (c1: boolean) => [
 export const EXAMPLE_SCORE = 100 * ((2 * ((1 * 1 + 3 * 0.75) / 4) + 1 * 0.5) / 3);
 export const EXAMPLE_SCORE_C1_FALSE = 100 * ((2 * ((1 * 0 + 3 * 0.75) / 4) + 1 * 0.5) / 3);
 
-/** A member body for `POST /v1/members`. */
+/** The members' fixture without its optional parts (undefined fields are not sent). */
 function memberBody(overrides: Record<string, unknown> = {}) {
-  return {
-    type: 'cooperative',
-    name: 'Coopérative Safran Taliouine',
-    region: 'MA-09',
-    remoteArea: true,
-    womenLed: true,
+  return fullMemberBody({
+    legalForm: undefined,
+    province: undefined,
+    city: undefined,
+    membersCount: undefined,
+    digital: undefined,
     products: [{ hsCode: '091020', name: 'Safran' }],
     certifications: [],
     exportMarkets: [],
@@ -29,16 +31,10 @@ function memberBody(overrides: Record<string, unknown> = {}) {
     contacts: [],
     joinedOn: '2024-01-15',
     ...overrides,
-  };
+  });
 }
 
 type Api = TestApp['api'];
-
-function expectStatus<R extends { statusCode: number; body: string }>(res: R, status: number): R {
-  if (res.statusCode !== status)
-    throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`);
-  return res;
-}
 
 /** Creates and publishes a grid; returns it. */
 export async function publishedGrid(api: Api, body: GridDefinition) {
@@ -55,7 +51,7 @@ export async function newMember(api: Api, partnerCode: string, overrides = {}) {
     await api({
       method: 'POST',
       url: '/v1/members',
-      body: { partnerCode, ...memberBody(overrides) },
+      body: memberBody({ partnerCode, ...overrides }),
     }),
     201,
   ).json();

@@ -1,4 +1,5 @@
 import type { TestApp } from '../helpers/app.js';
+import { expectStatus } from '../helpers/expect.js';
 import { memberBody } from '../members/fixtures.js';
 
 /**
@@ -64,10 +65,6 @@ const ANSWERS: Record<string, { criterion: string; value: number | boolean }[]> 
   ],
   INCOMPLETE: [{ criterion: 'scale', value: 4 }],
 };
-
-function expectStatus(res: { statusCode: number; body: string }, status: number, what: string) {
-  if (res.statusCode !== status) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
-}
 
 export async function buildScenario({ api }: Pick<TestApp, 'api'>) {
   const withdrawals: [string, string][] = [];
