@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { prepareDatabase } from '../src/startup.js';
 import { FLOOR_SQL, upsertMembersSql } from './floor.js';
-import { log } from './harness.js';
+import { log, percentile } from './harness.js';
 import { assessmentBodies, bulkBody } from './workload.js';
 
 export interface Statement {
@@ -75,13 +75,13 @@ async function expectStatus(app: FastifyInstance, options: InjectOptions, status
 function businessStatements(statements: Statement[]) {
   return statements
     .map((s) => s.text)
-    .filter(
-      (text) =>
-        !/^(begin|commit|rollback)$/i.test(text) &&
-        !text.startsWith('select "id", "role", "partner_code" from "api_keys"') &&
-        !text.startsWith('insert into rate_limit_buckets'),
-    );
+    .filter((text) => !/^(begin|commit|rollback)$/i.test(text) && !isAuthOrCounter(text));
 }
+
+/** The API-key lookup and the rate-limit counter: the service's own statements, not the route's. */
+const isAuthOrCounter = (text: string) =>
+  text.startsWith('select "id", "role", "partner_code" from "api_keys"') ||
+  text.startsWith('insert into rate_limit_buckets');
 
 export interface Capture {
   statements: Record<string, Statement[]>;
@@ -198,11 +198,7 @@ export async function rawReport(
   concurrency: number,
   secondsToRun: number,
 ) {
-  const business = statements.filter(
-    (s) =>
-      !s.text.startsWith('select "id", "role", "partner_code" from "api_keys"') &&
-      !s.text.startsWith('insert into rate_limit_buckets'),
-  );
+  const business = statements.filter((s) => !isAuthOrCounter(s.text));
   // As the service runs them: one connection, in order, inside its read-only transaction.
   const pool = new pg.Pool({ connectionString: pgUrl, max: concurrency });
   const latencies: number[] = [];
@@ -222,10 +218,7 @@ export async function rawReport(
   await Promise.all(Array.from({ length: concurrency }, worker));
   await pool.end();
   latencies.sort((x, y) => x - y);
-  const at = (p: number) =>
-    Math.round(
-      (latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 10,
-    ) / 10;
+  const at = (q: number) => Math.round(percentile(latencies, q) * 10) / 10;
   return {
     requests: latencies.length,
     rps: latencies.length / secondsToRun,

@@ -15,6 +15,7 @@ import {
   loadAverage,
   log,
   machine,
+  percentile,
   query,
   type Server,
   startServer,
@@ -55,8 +56,7 @@ async function sequential(server: Server, path: string, headers: Record<string, 
     latencies.push(performance.now() - started);
   }
   latencies.sort((x, y) => x - y);
-  const at = (p: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0);
+  const at = (q: number) => Math.round(percentile(latencies, q));
   return { p50Ms: at(0.5), p99Ms: at(0.99), requests: latencies.length, errors };
 }
 

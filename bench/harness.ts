@@ -134,6 +134,11 @@ export async function load(server: Server, spec: Omit<LoadSpec, 'url'>) {
 
 export type Measured = Awaited<ReturnType<typeof load>>;
 
+/** The nearest-rank `q` quantile (0–1) of latencies sorted ascending; 0 when there are none. */
+export function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
 /** One statement on a connection of its own (set-up and inputs, never measured). */
 export async function query<T extends pg.QueryResultRow>(
   url: string,

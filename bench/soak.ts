@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { percentile } from './harness.js';
 
 const RSS_GROWTH_GOAL = 0.2;
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -267,8 +268,7 @@ async function drive(operations: Operation[], perSecond: number, durationS: numb
 function summarise(tallies: Map<string, Tally>, rssAfterWarmup: number, rssAtEnd: number) {
   const operations = [...tallies].map(([name, t]) => {
     const sorted = [...t.latenciesMs].sort((a, b) => a - b);
-    const at = (q: number) =>
-      round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+    const at = (q: number) => round(percentile(sorted, q));
     return {
       name,
       sent: t.sent,

@@ -38,7 +38,6 @@ export async function countHit(
   return { current: row.hits, ttl: Math.max(0, started + windowMs - now), started, now };
 }
 
-/** Drops the rows of callers idle for more than a window. */
 /** Deletes the counters of windows that have ended; returns how many. */
 export async function purgeIdleBuckets(db: Db, windowMs: number): Promise<number> {
   const result = await sql`delete from rate_limit_buckets
