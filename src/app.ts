@@ -35,6 +35,7 @@ import { findPartner } from './modules/partners/repository.js';
 import { partnerRoutes } from './modules/partners/routes.js';
 import { peopleRoutes } from './modules/people/routes.js';
 import { periodRoutes } from './modules/periods/routes.js';
+import { registerKpiChangesCompaction } from './modules/reports/compaction.js';
 import { reportRoutes } from './modules/reports/routes.js';
 import { webhookRoutes } from './modules/webhooks/routes.js';
 import { registerWebhookWorker } from './modules/webhooks/worker.js';
@@ -121,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(assessmentRoutes);
   await app.register(eventRoutes);
   registerEventRetention(app);
+  registerKpiChangesCompaction(app);
   await app.register(webhookRoutes);
   registerWebhookWorker(app);
   await app.register(fieldRoutes);

@@ -5,6 +5,7 @@ import type { AuditEventsTable } from './tables/audit-events.js';
 import type { EventPurgeMarksTable, EventsTable } from './tables/events.js';
 import type { GridsTable } from './tables/grids.js';
 import type { IdempotencyKeysTable } from './tables/idempotency-keys.js';
+import type { KpiChangesTable } from './tables/kpi-changes.js';
 import type { KpiFrozenFiguresTable } from './tables/kpi-frozen-figures.js';
 import type { PeriodLocksTable } from './tables/kpi-period-locks.js';
 import type { KpiTargetsTable } from './tables/kpi-targets.js';
@@ -35,6 +36,7 @@ export interface Database {
   grids: GridsTable;
   idempotencyKeys: IdempotencyKeysTable;
   kpis: KpisTable;
+  kpiChanges: KpiChangesTable;
   kpiTargets: KpiTargetsTable;
   kpiValues: KpiValuesTable;
   members: MembersTable;

@@ -1,0 +1,311 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import t from 'tap';
+import type { Db } from '../../src/db/database.js';
+import { compactKpiChanges } from '../../src/modules/reports/compaction.js';
+import { startTestApp } from '../helpers/app.js';
+import { addDays, loadScenario, PARTNERS, scenarioArb } from './generated.js';
+
+/**
+ * Seven computed KPIs are read from `kpi_changes`, kept by triggers as members, assessments,
+ * activities and participations are written (migration 0021). Property: after a generated
+ * registry and a generated run of updates and deletions of every kind, with compactions in
+ * between, every figure of the report equals a plain count of the records as they now are.
+ */
+
+const day = fc.integer({ min: 0, max: 3 * 365 }).map((n) => addDays('2023-01-01', n));
+
+/** One write to the registry, applied to the `pick`-th row of its table. */
+const mutationArb = fc.oneof(
+  fc.record({
+    kind: fc.constant('member' as const),
+    pick: fc.nat(),
+    partner: fc.option(fc.constantFrom(...PARTNERS), { nil: undefined }),
+    region: fc.option(fc.constantFrom('MA-01', 'MA-06', 'MA-12'), { nil: undefined }),
+    type: fc.option(fc.constantFrom('company', 'cooperative', 'gie'), { nil: undefined }),
+    womenLed: fc.option(fc.boolean(), { nil: undefined }),
+    joinedOn: fc.option(day, { nil: undefined }),
+    withdrawnOn: fc.option(fc.option(day, { nil: null }), { nil: undefined }),
+  }),
+  fc.record({
+    kind: fc.constant('assessment' as const),
+    pick: fc.nat(),
+    change: fc.oneof(
+      fc.constant('delete' as const),
+      fc.record({ category: fc.constantFrom('A', 'B', 'C', 'D', 'INCOMPLETE'), on: day }),
+    ),
+  }),
+  fc.record({
+    kind: fc.constant('activity' as const),
+    pick: fc.nat(),
+    change: fc.oneof(
+      fc.constant('delete' as const),
+      fc.record({
+        type: fc.constantFrom('training', 'trade_fair', 'awareness', 'coaching'),
+        mode: fc.constantFrom('physical', 'digital', 'hybrid'),
+        startsOn: day,
+      }),
+    ),
+  }),
+  fc.record({
+    kind: fc.constant('participation' as const),
+    pick: fc.nat(),
+    change: fc.oneof(
+      fc.constant('delete' as const),
+      fc.record({ women: fc.nat({ max: 9 }), men: fc.nat({ max: 9 }) }),
+    ),
+  }),
+  fc.constant({ kind: 'compact' as const }),
+);
+type Mutation = typeof mutationArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** The key of the `pick`-th row of a table in a stable order, if it has any. */
+async function pickRow(db: Db, table: string, key: string, pick: number) {
+  const { rows } = await sql<{ key: string }>`
+    select ${sql.raw(key)}::text as key from ${sql.table(table)} order by 1
+    offset ${pick} % greatest(1, (select count(*) from ${sql.table(table)})) limit 1`.execute(db);
+  return rows[0]?.key;
+}
+
+async function apply(db: Db, m: Mutation) {
+  if (m.kind === 'compact') {
+    await compactKpiChanges(db);
+    return;
+  }
+  if (m.kind === 'member') {
+    const id = await pickRow(db, 'members', 'id', m.pick);
+    if (!id) return;
+    // A withdrawal never precedes the joining (members_withdrawn_on).
+    const joined = sql`coalesce(${m.joinedOn ?? null}::date, joined_on)`;
+    const withdrawn = m.withdrawnOn === undefined ? sql`withdrawn_on` : sql`${m.withdrawnOn}::date`;
+    await sql`update members set partner_code = coalesce(${m.partner ?? null}, partner_code),
+        region = coalesce(${m.region ?? null}, region), type = coalesce(${m.type ?? null}, type),
+        women_led = coalesce(${m.womenLed ?? null}::boolean, women_led), joined_on = ${joined},
+        withdrawn_on = greatest(${withdrawn}, ${joined}),
+        status = case when ${withdrawn} is null then 'active' else 'withdrawn' end
+      where id = ${id}`.execute(db);
+    return;
+  }
+  if (m.kind === 'assessment') {
+    const id = await pickRow(db, 'assessments', 'id', m.pick);
+    if (!id) return;
+    if (m.change === 'delete') {
+      await sql`update members set readiness_assessment_id = null
+        where readiness_assessment_id = ${id}`.execute(db);
+      await sql`delete from assessments where id = ${id}`.execute(db);
+    } else {
+      // A draft is submitted by it; a submitted one is moved and re-categorised.
+      await sql`update assessments set status = 'submitted', category = ${m.change.category},
+          assessed_on = ${m.change.on}, result = '{}', score = 50,
+          submitted_at = coalesce(submitted_at, now())
+        where id = ${id}`.execute(db);
+    }
+    return;
+  }
+  if (m.kind === 'activity') {
+    const id = await pickRow(db, 'activities', 'id', m.pick);
+    if (!id) return;
+    if (m.change === 'delete') await sql`delete from activities where id = ${id}`.execute(db);
+    else
+      await sql`update activities set type = ${m.change.type}, mode = ${m.change.mode},
+          starts_on = ${m.change.startsOn}, ends_on = ${m.change.startsOn}
+        where id = ${id}`.execute(db);
+    return;
+  }
+  const key = await pickRow(db, 'participations', "activity_id || '/' || member_id", m.pick);
+  if (!key) return;
+  const [activityId, memberId] = key.split('/');
+  const row = sql`activity_id = ${activityId} and member_id = ${memberId}`;
+  if (m.change === 'delete') await sql`delete from participations where ${row}`.execute(db);
+  else
+    await sql`update participations set women = ${m.change.women}, men = ${m.change.men}
+      where ${row}`.execute(db);
+}
+
+interface Records {
+  members: {
+    id: string;
+    partner: string;
+    region: string;
+    memberType: string;
+    womenLed: boolean;
+    joinedOn: string;
+    withdrawnOn: string | null;
+  }[];
+  assessments: {
+    id: string;
+    memberId: string;
+    assessedOn: string;
+    submittedAt: string;
+    category: string;
+  }[];
+  participations: {
+    memberId: string;
+    type: string;
+    mode: string;
+    startsOn: string;
+    women: number;
+    men: number;
+  }[];
+}
+
+async function readRecords(db: Db): Promise<Records> {
+  const members = await sql<Records['members'][number]>`
+    select id, partner_code as partner, region, type as "memberType", women_led as "womenLed",
+      joined_on::text as "joinedOn", withdrawn_on::text as "withdrawnOn" from members`.execute(db);
+  const assessments = await sql<Records['assessments'][number]>`
+    select id, member_id as "memberId", assessed_on::text as "assessedOn",
+      to_char(submitted_at, 'YYYY-MM-DD"T"HH24:MI:SS.US') as "submittedAt", category
+    from assessments where status = 'submitted'`.execute(db);
+  const participations = await sql<Records['participations'][number]>`
+    select pa.member_id as "memberId", a.type, a.mode, a.starts_on::text as "startsOn",
+      pa.women, pa.men
+    from participations pa join activities a on a.id = pa.activity_id`.execute(db);
+  return {
+    members: members.rows,
+    assessments: assessments.rows,
+    participations: participations.rows,
+  };
+}
+
+type Fact = { n: number; [dimension: string]: string | boolean | number | null };
+
+/** Each KPI's counted things in [s, e] (flows) or at e (states), straight from docs/kpis.md. */
+function facts(r: Records, kpi: string, s: string, e: string): Fact[] {
+  const member = new Map(r.members.map((m) => [m.id, m]));
+  const dims = (id: string) => {
+    const m = member.get(id) as Records['members'][number];
+    return { partner: m.partner, region: m.region, memberType: m.memberType, womenLed: m.womenLed };
+  };
+  const active = r.members.filter(
+    (m) => m.joinedOn <= e && (m.withdrawnOn === null || m.withdrawnOn > e),
+  );
+  const categoryAt = (memberId: string, d: string) =>
+    r.assessments
+      .filter((a) => a.memberId === memberId && a.assessedOn <= d)
+      .sort(
+        (x, y) =>
+          y.assessedOn.localeCompare(x.assessedOn) ||
+          y.submittedAt.localeCompare(x.submittedAt) ||
+          y.id.localeCompare(x.id),
+      )[0]?.category;
+  const within = (d: string) => s <= d && d <= e;
+  const attended = (types: string[]) =>
+    r.participations.filter((p) => types.includes(p.type) && within(p.startsOn));
+  switch (kpi) {
+    case 'MEMBERS_ACTIVE':
+      return active.map((m) => ({ ...dims(m.id), n: 1 }));
+    case 'MEMBERS_NEW':
+      return r.members.filter((m) => within(m.joinedOn)).map((m) => ({ ...dims(m.id), n: 1 }));
+    case 'COOP_WOMEN':
+      return active
+        .filter((m) => m.memberType === 'cooperative' && m.womenLed)
+        .map((m) => ({ ...dims(m.id), n: 1 }));
+    case 'ASSESSED':
+      return r.assessments
+        .filter((a) => within(a.assessedOn))
+        .map((a) => ({ ...dims(a.memberId), n: 1 }));
+    case 'EXPORT_READY':
+      return active
+        .filter((m) => categoryAt(m.id, e) === 'A')
+        .map((m) => ({ ...dims(m.id), n: 1 }));
+    case 'FAIR_PARTICIPATIONS':
+      return attended(['trade_fair']).map((p) => ({ ...dims(p.memberId), mode: p.mode, n: 1 }));
+    default:
+      return attended(['training', 'awareness']).flatMap((p) => [
+        { ...dims(p.memberId), mode: p.mode, sex: 'F', n: p.women },
+        { ...dims(p.memberId), mode: p.mode, sex: 'M', n: p.men },
+      ]);
+  }
+}
+
+const keyOf = (d: object) =>
+  JSON.stringify(Object.entries(d).sort(([a], [b]) => a.localeCompare(b)));
+
+/** The groups of the facts by `by`: `{key: actual}`; the total under the key of `{}`. */
+function grouped(list: Fact[], by: string[]) {
+  const groups = new Map<string, number>();
+  const add = (key: string, n: number) => groups.set(key, (groups.get(key) ?? 0) + n);
+  for (const f of list) {
+    add(keyOf({}), f.n);
+    add(keyOf(Object.fromEntries(by.map((d) => [d, f[d] ?? null]))), f.n);
+  }
+  return groups;
+}
+
+const DIMENSIONS = {
+  MEMBERS_ACTIVE: ['partner', 'region', 'memberType', 'womenLed'],
+  MEMBERS_NEW: ['partner', 'region', 'memberType', 'womenLed'],
+  COOP_WOMEN: ['partner', 'region'],
+  ASSESSED: ['partner', 'region', 'memberType', 'womenLed'],
+  EXPORT_READY: ['partner', 'region', 'memberType', 'womenLed'],
+  FAIR_PARTICIPATIONS: ['partner', 'mode'],
+  PEOPLE_TRAINED: ['partner', 'sex'],
+} as const;
+const STATES = new Set(['MEMBERS_ACTIVE', 'COOP_WOMEN', 'EXPORT_READY']);
+
+t.test('figures from kpi_changes equal a plain count after any writes', async (t) => {
+  const { app, api } = await startTestApp(t);
+  const db = app.db;
+  let checked = 0;
+
+  await fc.assert(
+    fc.asyncProperty(
+      scenarioArb,
+      fc.array(mutationArb, { maxLength: 40 }),
+      fc.constantFrom('2023Q1..2025Q4', '2024-01..2025-06', '2023..2025'),
+      fc.nat(),
+      async (scenario, mutations, range, pick) => {
+        await loadScenario(db, scenario);
+        for (const m of mutations) await apply(db, m);
+        const records = await readRecords(db);
+        for (const [kpi, dims] of Object.entries(DIMENSIONS)) {
+          const by = [dims[pick % dims.length] as string];
+          const res = await api({
+            method: 'GET',
+            url: `/v1/reports/kpis?period=${range}&kpi=${kpi}&by=${by}`,
+          });
+          if (res.statusCode !== 200) throw new Error(res.body);
+          const body = res.json();
+          for (const period of body.periods as { period: string; start: string; end: string }[]) {
+            const expected = grouped(facts(records, kpi, period.start, period.end), by);
+            const rows = (
+              body.rows as { period: string; disaggregation: object; actual: number }[]
+            ).filter((row) => row.period === period.period);
+            const served = new Map(rows.map((row) => [keyOf(row.disaggregation), row.actual]));
+            // Rows of targets without figures read 0; a state's group at 0 is no group.
+            for (const [key, actual] of served) {
+              if (actual !== (expected.get(key) ?? 0))
+                throw new Error(
+                  `${kpi} ${period.period} ${key}: ${actual}, counted ${expected.get(key)}`,
+                );
+            }
+            for (const [key, actual] of expected) {
+              const shown = STATES.has(kpi) ? actual !== 0 : true;
+              if (shown && !served.has(key))
+                throw new Error(`${kpi} ${period.period} ${key}: missing, counted ${actual}`);
+            }
+            checked++;
+          }
+        }
+      },
+    ),
+    { numRuns: 15, seed: 20261130, endOnFailure: true },
+  );
+  t.ok(checked > 100, `every figure matched (${checked} KPI × period comparisons)`);
+
+  // Compaction leaves one row per key and changes no figure.
+  const before = (await api({ method: 'GET', url: '/v1/reports/kpis?period=2023..2025' })).json();
+  await compactKpiChanges(db);
+  const { rows } = await sql<{ keys: string; total: string; fresh: string }>`
+    select count(distinct (kpi, month, partner_code, region, member_type, women_led, mode, sex))::text as keys,
+      count(*)::text as total, count(*) filter (where not compacted)::text as fresh
+    from kpi_changes`.execute(db);
+  t.same(rows[0]?.fresh, '0', 'no row left uncompacted');
+  t.equal(rows[0]?.total, rows[0]?.keys, 'one row per key');
+  t.same(
+    (await api({ method: 'GET', url: '/v1/reports/kpis?period=2023..2025' })).json().rows,
+    before.rows,
+    'the same figures',
+  );
+});
