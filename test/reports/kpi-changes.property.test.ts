@@ -7,8 +7,8 @@ import { startTestApp } from '../helpers/app.js';
 import { addDays, loadScenario, PARTNERS, scenarioArb } from './generated.js';
 
 /**
- * Seven computed KPIs are read from `kpi_changes`, kept by triggers as members, assessments,
- * activities and participations are written (migration 0021). Property: after a generated
+ * The computed KPIs are read from `kpi_changes`, kept by triggers as members, assessments,
+ * activities and participations are written (migrations 0021, 0022). Property: after a generated
  * registry and a generated run of updates and deletions of every kind, with compactions in
  * between, every figure of the report equals a plain count of the records as they now are.
  */
@@ -209,6 +209,13 @@ function facts(r: Records, kpi: string, s: string, e: string): Fact[] {
       return active
         .filter((m) => categoryAt(m.id, e) === 'A')
         .map((m) => ({ ...dims(m.id), n: 1 }));
+    case 'READINESS_UP':
+      return active
+        .filter((m) => {
+          const [now, then] = [rank(categoryAt(m.id, e)), rank(categoryAt(m.id, addDays(s, -1)))];
+          return now > 0 && then > 0 && now < then;
+        })
+        .map((m) => ({ ...dims(m.id), n: 1 }));
     case 'FAIR_PARTICIPATIONS':
       return attended(['trade_fair']).map((p) => ({ ...dims(p.memberId), mode: p.mode, n: 1 }));
     default:
@@ -218,6 +225,9 @@ function facts(r: Records, kpi: string, s: string, e: string): Fact[] {
       ]);
   }
 }
+
+/** A category's rank, best first; 0 for none or INCOMPLETE. */
+const rank = (category: string | undefined) => ['A', 'B', 'C', 'D'].indexOf(category ?? '') + 1;
 
 const keyOf = (d: object) =>
   JSON.stringify(Object.entries(d).sort(([a], [b]) => a.localeCompare(b)));
@@ -239,6 +249,7 @@ const DIMENSIONS = {
   COOP_WOMEN: ['partner', 'region'],
   ASSESSED: ['partner', 'region', 'memberType', 'womenLed'],
   EXPORT_READY: ['partner', 'region', 'memberType', 'womenLed'],
+  READINESS_UP: ['partner', 'memberType', 'womenLed'],
   FAIR_PARTICIPATIONS: ['partner', 'mode'],
   PEOPLE_TRAINED: ['partner', 'sex'],
 } as const;

@@ -20,12 +20,13 @@ import {
  *   (width_bucket over the periods' first days) and accumulated with a window, so the cost grows
  *   with the change rows, not with rows × periods. Periods must then be one contiguous run of
  *   one kind, as a report's are.
- * Seven KPIs read their facts and changes from `kpi_changes` (migration 0021), kept by triggers
- * by month and group: a report reads months × groups, however many members there are.
+ * Every KPI reads its facts and changes from `kpi_changes` (migrations 0021 and 0022), kept by
+ * triggers by month (or period) and group: a report reads months × groups, however many members
+ * there are.
  * Columns: partner, region, mtype, wled, mode, sex (null where a dimension has none).
  */
 
-type Flow = { kind: 'flow'; facts: RawBuilder<unknown> };
+type Flow = { kind: 'flow'; facts: (q: FigureQuery) => RawBuilder<unknown> };
 type State = { kind: 'state'; changes: RawBuilder<unknown> };
 type Computation = Flow | State;
 
@@ -35,8 +36,18 @@ const changeDimensions = sql`c.partner_code as partner, c.region, c.member_type 
 /** A flow's facts by month: those of the months of each period. */
 const flowOfChanges = (kpi: string): Flow => ({
   kind: 'flow',
-  facts: sql`select p.code as period, ${changeDimensions}, c.n, c.facts
+  facts: () => sql`select p.code as period, ${changeDimensions}, c.n, c.facts
     from p join kpi_changes c on c.kpi = ${kpi} and c.month between p.s and p.e`,
+});
+
+/**
+ * A flow kept per period rather than per month (READINESS_UP, migration 0022): the rows of the
+ * periods' kind, at each period's first month.
+ */
+const flowOfPeriods = (kpi: string): Flow => ({
+  kind: 'flow',
+  facts: (q) => sql`select p.code as period, ${changeDimensions}, c.n, c.facts
+    from p join kpi_changes c on c.kpi = ${`${kpi}/${q.periods[0]?.kind}`} and c.month = p.s`,
 });
 
 /** A state's changes by month. */
@@ -45,49 +56,13 @@ const stateOfChanges = (kpi: string): State => ({
   changes: sql`select ${changeDimensions}, c.month, c.n from kpi_changes c where c.kpi = ${kpi}`,
 });
 
-/**
- * The readiness span of alias `s` covers day d: its assessment is the member's latest submitted
- * one assessed on or before d (readiness_spans, migration 0009). INCOMPLETE counts here: a member
- * whose latest assessment is INCOMPLETE has an unknown category, and no older one stands in.
- */
-const covers = (s: string, d: RawBuilder<unknown>) =>
-  sql`${sql.ref(`${s}.assessed_on`)} <= ${d}
-    and (${sql.ref(`${s}.until`)} is null or ${sql.ref(`${s}.until`)} > ${d})`;
-
-const activeAt = (alias: string, e: RawBuilder<unknown>) =>
-  sql`${sql.ref(`${alias}.joined_on`)} <= ${e}
-    and (${sql.ref(`${alias}.withdrawn_on`)} is null or ${sql.ref(`${alias}.withdrawn_on`)} > ${e})`;
-
-/** Rank of a counting category, best first; null for INCOMPLETE or any other code. */
-const rank = (category: RawBuilder<unknown>) =>
-  sql`array_position(array['A', 'B', 'C', 'D']::text[], ${category})`;
-
 export const COMPUTATIONS: Record<string, Computation> = {
   MEMBERS_ACTIVE: stateOfChanges('MEMBERS_ACTIVE'),
   MEMBERS_NEW: flowOfChanges('MEMBERS_NEW'),
   COOP_WOMEN: stateOfChanges('COOP_WOMEN'),
   ASSESSED: flowOfChanges('ASSESSED'),
   EXPORT_READY: stateOfChanges('EXPORT_READY'),
-  // Compares each member's category at two days: no sum of changes, read from the spans.
-  // A span at e that began before s covers s − 1 day too: same category, not an improvement.
-  // So only spans that began within the period can count, which the index finds by date.
-  // The span at s − 1 (cs) is joined by hashing the candidates: probing the member index once
-  // per candidate (the planner's choice, misled by the periods' unknown sizes) cost 44k probes
-  // and most of the report. `offset 0` keeps cs a subquery, which the join cannot probe by
-  // member; it holds only spans that can be a worse category at some period's s − 1.
-  READINESS_UP: {
-    kind: 'flow',
-    facts: sql`select p.code as period, ce.partner_code as partner, ce.region,
-        ce.type as mtype, ce.women_led as wled, null::text as mode, null::text as sex,
-        1 as n, 1 as facts
-      from p
-      join readiness_spans ce on ce.assessed_on between p.from_day and p.e and ${covers('ce', sql`p.e`)}
-      join (select s.member_id, s.category, s.assessed_on, s.until from readiness_spans s
-        where s.category in ('B', 'C', 'D') and s.assessed_on < (select max(p.s) from p)
-          and (s.until is null or s.until >= (select min(p.s) from p))
-        offset 0) cs on cs.member_id = ce.member_id and ${covers('cs', sql`p.before_day`)}
-      where ${activeAt('ce', sql`p.e`)} and ${rank(sql`ce.category`)} < ${rank(sql`cs.category`)}`,
-  },
+  READINESS_UP: flowOfPeriods('READINESS_UP'),
   FAIR_PARTICIPATIONS: flowOfChanges('FAIR_PARTICIPATIONS'),
   PEOPLE_TRAINED: flowOfChanges('PEOPLE_TRAINED'),
 };
@@ -130,7 +105,7 @@ export function computedStatement(code: string, q: FigureQuery): RawBuilder<unkn
     const column = (d: Dimension) => sql.ref(`f.${COLUMN[d]}`);
     return sql`with p as ${p}
       select f.period, ${disaggregationOf(dims, column)} as disaggregation, sum(f.n)::text as actual
-      from (${computation.facts}) f where ${only}
+      from (${computation.facts(q)}) f where ${only}
       ${groupingSets([sql`f.period`], q.sets, column)}
       having sum(f.facts) > 0`;
   }
