@@ -15,6 +15,7 @@ import type { MembersTable } from './tables/members.js';
 import type { ParticipationsTable } from './tables/participations.js';
 import type { PartnersTable } from './tables/partners.js';
 import type { RateLimitBucketsTable } from './tables/rate-limit-buckets.js';
+import type { ReadinessImprovementsTable } from './tables/readiness-improvements.js';
 import type { ReadinessSpansTable } from './tables/readiness-spans.js';
 import type {
   WebhookDeliveriesTable,
@@ -45,6 +46,7 @@ export interface Database {
   periodLocks: PeriodLocksTable;
   kpiFrozenFigures: KpiFrozenFiguresTable;
   rateLimitBuckets: RateLimitBucketsTable;
+  readinessImprovements: ReadinessImprovementsTable;
   readinessSpans: ReadinessSpansTable;
   webhookDeliveries: WebhookDeliveriesTable;
   webhookSecrets: WebhookSecretsTable;
