@@ -59,3 +59,21 @@ t.test('a saturated event loop sheds requests with 503 problems', async (t) => {
   const recovered = await untilServed(() => api({ method: 'GET', url: '/v1/partners' }));
   t.equal(recovered.statusCode, 200);
 });
+
+t.test('a busy start-up does not shed the first callers of an idle process', async (t) => {
+  const { api } = await startTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '20' }, (app) => {
+    // A start-up heavier than any sample: the loop is blocked for 1.5 s just before ready.
+    app.addHook('onReady', async () => {
+      const end = Date.now() + 1_500;
+      while (Date.now() < end) {
+        // busy
+      }
+    });
+  });
+  // The sampler's first turn after the block sees the start-up's delay.
+  await sleep(200);
+  const first = await api({ method: 'GET', url: '/v1/partners' });
+  t.equal(first.statusCode, 200, 'the first request after start is served');
+  const ready = await api({ method: 'GET', url: '/health/ready', key: null });
+  t.equal(ready.statusCode, 200, 'and the readiness probe says ready');
+});
