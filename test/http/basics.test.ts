@@ -35,6 +35,9 @@ t.test('HTTP basics', async (t) => {
       res.json().detail,
       'An unexpected error occurred; it was logged with request id req-500.',
     );
+    const logged = logs.find((l) => l.requestId === 'req-500' && l.msg === 'request failed');
+    t.equal(logged?.level, 50, 'logged as an error, with its stack');
+    t.match((logged?.err as { stack?: string })?.stack, /secret internals/);
   });
 
   t.test('validation lists every problem with a pointer and never coerces', async (t) => {

@@ -25,7 +25,7 @@ async function untilServed(send: () => Promise<{ statusCode: number }>) {
 }
 
 t.test('a saturated event loop sheds requests with 503 problems', async (t) => {
-  const { api } = await startTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '300' }, (app) => {
+  const { api, logs } = await startTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '300' }, (app) => {
     // Never shed itself: the test must be able to saturate whatever the last sample said.
     const config = { pressureHandler: () => undefined };
     app.post('/test/saturate', { schema: { hide: true }, config }, async () => {
@@ -50,6 +50,17 @@ t.test('a saturated event loop sheds requests with 503 problems', async (t) => {
     status: 503,
     detail: 'The service is overloaded; try again shortly.',
   });
+  const notServed = logs.filter((l) => l.msg === 'request not served now');
+  t.ok(notServed.length > 0, 'the shedding is logged');
+  t.same(
+    notServed.map((l) => [l.level, l.type]),
+    notServed.map(() => [40, 'overloaded']),
+    'as warnings (not errors: nothing failed)',
+  );
+  t.notOk(
+    logs.some((l) => l.msg === 'request failed'),
+    'no request is logged as failed',
+  );
   const live = await api({ method: 'GET', url: '/health/live', key: null });
   t.equal(live.statusCode, 200, 'liveness is never shed');
   const ready = await api({ method: 'GET', url: '/health/ready', key: null });

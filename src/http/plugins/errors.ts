@@ -7,17 +7,11 @@ import { toFieldErrors } from './validation.js';
 /** Maps everything thrown by a route or by Fastify to a problem document. */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ClientGone) {
-      // Nobody reads this answer: the connection is closed. Not a failure of ours.
-      request.log.info('the client left while its request waited for a slot');
-      return sendProblem(reply, new HttpProblem({ type: 'busy', detail: error.message }));
-    }
-    const problem = toProblem(error, request);
-    if (problem.status >= 500) {
-      request.log.error({ err: error }, 'request failed');
-    } else {
-      request.log.info({ status: problem.status, detail: problem.message }, 'request refused');
-    }
+    const problem =
+      error instanceof ClientGone
+        ? new HttpProblem({ type: 'busy', detail: error.message })
+        : toProblem(error, request);
+    logOutcome(request, error, problem);
     return sendProblem(reply, problem);
   });
 
@@ -30,6 +24,28 @@ export function registerErrorHandling(app: FastifyInstance) {
       }),
     ),
   );
+}
+
+/**
+ * A refusal of the caller's request is info; a 5xx the service answers on purpose because it
+ * cannot serve now (busy, overloaded, database unavailable) is warn, so that it does not page
+ * anyone as a fault would; only the unexpected (`internal`) is an error, with its stack.
+ */
+function logOutcome(request: FastifyRequest, error: Error, problem: HttpProblem) {
+  if (error instanceof ClientGone) {
+    // Nobody reads this answer: the connection is closed. Not a failure of ours.
+    request.log.info('the client left while its request waited for a slot');
+  } else if (problem.status < 500) {
+    request.log.info({ status: problem.status, detail: problem.message }, 'request refused');
+  } else if (problem.type === 'internal') {
+    request.log.error({ err: error }, 'request failed');
+  } else {
+    const cause = error instanceof HttpProblem ? {} : { err: error };
+    request.log.warn(
+      { status: problem.status, type: problem.type, ...cause },
+      'request not served now',
+    );
+  }
 }
 
 /**
