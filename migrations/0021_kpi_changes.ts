@@ -10,7 +10,8 @@ import { type Kysely, sql } from 'kysely';
  *   training attended by no women) is still a group.
  * - A **state** (MEMBERS_ACTIVE, COOP_WOMEN, EXPORT_READY) adds +1 in the month an interval
  *   starts and −1 in the month it ends: the figure at a period's end is the sum up to its month.
- * READINESS_UP compares each member's category at two days and is no sum: it stays computed.
+ * READINESS_UP compares each member's category at two days and is no sum of monthly changes:
+ * migration 0022 keeps it per period, in this table too.
  *
  * Rows are only ever appended, by triggers in the writing transaction, each statement's changes
  * summed per group: writers never wait for one another on a shared counter row. A figure is the
