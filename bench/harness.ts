@@ -73,8 +73,8 @@ export async function stopServer(server: Server) {
   await exited;
 }
 
-/** Resident memory of a process, in MiB. */
-function rssMb(pid: number): number {
+/** Resident memory of a process, in MiB (to 0.1). */
+export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 102.4) / 10;

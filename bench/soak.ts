@@ -3,13 +3,13 @@
 // (BENCH_DATABASE_URL or DATABASE_URL), warms it up, then sends a fixed rate of mixed reads and
 // writes over loopback for the duration. Goals: no error, and the child's resident memory at the
 // end within 20 % of its value after warm-up. Writes bench/soak-results.json; exits 1 on a miss.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { percentile } from './harness.js';
+import { percentile, rssMb, type Server, startServer, stopServer } from './harness.js';
 
 const RSS_GROWTH_GOAL = 0.2;
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -46,26 +46,29 @@ async function main() {
     process.exit(2);
   }
   const scratch = await createScratchDatabase(serverUrl);
-  let child: ChildProcess | undefined;
+  let server: Server | undefined;
   try {
     console.log('soak: building');
     const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('build failed');
     const adminKey = `jz_soak_${randomBytes(16).toString('hex')}`;
-    const started = await startService(scratch.url, adminKey);
-    child = started.child;
-    const base = started.baseUrl;
-    console.log(`soak: service pid ${child.pid} at ${base}`);
+    server = await startServer('soak: service', [process.execPath, 'dist/src/server.js'], {
+      DATABASE_URL: scratch.url,
+      JAHIZ_ADMIN_KEY: adminKey,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      // The limiter runs on every request (its cost is part of the soak) without refusing any.
+      RATE_LIMIT_MAX: String(Math.max(1000, rate * 60 * 4)),
+    });
+    const base = server.baseUrl;
+    const pid = server.child.pid as number;
     const operations = await operationsFor(base, adminKey);
 
     console.log(`soak: warming up ${warmupSeconds} s at ${rate}/s`);
     await drive(operations, rate, warmupSeconds);
-    const rssAfterWarmup = residentBytes(child);
-    console.log(
-      `soak: RSS after warm-up ${mib(rssAfterWarmup)}; running ${seconds} s at ${rate}/s`,
-    );
+    const rssAfterWarmup = rssMb(pid);
+    console.log(`soak: RSS after warm-up ${rssAfterWarmup} MiB; running ${seconds} s at ${rate}/s`);
     const tallies = await drive(operations, rate, seconds);
-    const rssAtEnd = residentBytes(child);
+    const rssAtEnd = rssMb(pid);
     const results = summarise(tallies, rssAfterWarmup, rssAtEnd);
     writeFileSync(
       new URL('soak-results.json', import.meta.url),
@@ -75,8 +78,7 @@ async function main() {
     console.log(`soak: ${results.pass ? 'PASS' : 'FAIL'} (bench/soak-results.json)`);
     process.exitCode = results.pass ? 0 : 1;
   } finally {
-    child?.kill('SIGTERM');
-    if (child) await new Promise((resolve) => child?.once('exit', resolve));
+    if (server) await stopServer(server);
     await scratch.drop();
   }
 }
@@ -101,41 +103,6 @@ async function adminQuery(serverUrl: string, statement: string) {
   } finally {
     await client.end();
   }
-}
-
-/** Runs the build on loopback and resolves with its address once it listens. */
-function startService(databaseUrl: string, adminKey: string) {
-  const child = spawn(process.execPath, ['dist/src/server.js'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      JAHIZ_ADMIN_KEY: adminKey,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-      // The limiter runs on every request (its cost is part of the soak) without refusing any.
-      RATE_LIMIT_MAX: String(Math.max(1000, rate * 60 * 4)),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let head = '';
-  return new Promise<{ child: ChildProcess; baseUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${head}`)), 60_000);
-    const onData = (data: Buffer) => {
-      // Only the start is kept: the request log of a long run is read and dropped.
-      if (head.length < 20_000) head += data;
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(head);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        head = '';
-        resolve({ child, baseUrl: match[1] });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`service exited (${code}):\n${head}`)));
-  });
 }
 
 /** The traffic mix; member operations join when the service has them. */
@@ -265,6 +232,7 @@ async function drive(operations: Operation[], perSecond: number, durationS: numb
   return tallies;
 }
 
+/** The run's figures; resident memory in MiB. */
 function summarise(tallies: Map<string, Tally>, rssAfterWarmup: number, rssAtEnd: number) {
   const operations = [...tallies].map(([name, t]) => {
     const sorted = [...t.latenciesMs].sort((a, b) => a - b);
@@ -288,8 +256,8 @@ function summarise(tallies: Map<string, Tally>, rssAfterWarmup: number, rssAtEnd
     requests: operations.reduce((sum, o) => sum + o.sent, 0),
     errors,
     rss: {
-      afterWarmupMiB: round(rssAfterWarmup / 2 ** 20),
-      atEndMiB: round(rssAtEnd / 2 ** 20),
+      afterWarmupMiB: rssAfterWarmup,
+      atEndMiB: rssAtEnd,
       growthPercent: round(growth * 100),
     },
     goals: { errors: 0, rssGrowthPercentAtMost: RSS_GROWTH_GOAL * 100 },
@@ -298,21 +266,7 @@ function summarise(tallies: Map<string, Tally>, rssAfterWarmup: number, rssAtEnd
   };
 }
 
-/** The child's resident set size, from /proc (Linux) or ps. */
-function residentBytes(child: ChildProcess): number {
-  try {
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
-    if (kib) return Number(kib) * 1024;
-  } catch {
-    // not Linux: ask ps
-  }
-  const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(child.pid)], { encoding: 'utf8' });
-  return Number(ps.stdout.trim()) * 1024;
-}
-
 const round = (n: number) => Math.round(n * 10) / 10;
-const mib = (bytes: number) => `${round(bytes / 2 ** 20)} MiB`;
 
 main().catch((error: unknown) => {
   console.error(`soak: ${(error as Error).message ?? error}`);

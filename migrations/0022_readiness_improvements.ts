@@ -47,8 +47,34 @@ export async function up(db: Kysely<any>): Promise<void> {
         for each statement execute function kpi_changes_of_improvements()`)
       .execute(db);
   }
-  await sql.raw(`select readiness_improvements_of(array(select id from members))`).execute(db);
+  await sql.raw(RECOUNT).execute(db);
+  await sql.raw(REBUILD).execute(db);
+  await sql`select readiness_up_recount()`.execute(db);
 }
+
+/**
+ * Brings every member's improvements to what its spans say, then counts READINESS_UP's rows
+ * again from them in place of its own (one statement: one snapshot, as in 0021). The first
+ * run fills both.
+ */
+const RECOUNT = `
+  create function readiness_up_recount() returns void language sql as $$
+    select readiness_improvements_of(array(select id from members));
+    with gone as (delete from kpi_changes where kpi like 'READINESS_UP/%')
+    insert into kpi_changes (kpi, month, partner_code, region, member_type, women_led, mode, sex,
+      n, facts)
+    select 'READINESS_UP/' || kind, period_start, partner_code, region, type, women_led, null,
+      null, count(*), count(*)
+    from readiness_improvements
+    group by kind, period_start, partner_code, region, type, women_led;
+  $$`;
+
+/** The operator's rebuild (0021) covers READINESS_UP as well from now on. */
+const REBUILD = `
+  create or replace function kpi_changes_rebuild() returns void language sql as $$
+    select kpi_changes_recount_monthly();
+    select readiness_up_recount();
+  $$`;
 
 const RANK = (category: string) => `array_position(array['A', 'B', 'C', 'D']::text[], ${category})`;
 
@@ -135,6 +161,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const event of ['insert', 'update', 'delete']) {
     await sql.raw(`drop trigger readiness_improvements_on_${event} on readiness_spans`).execute(db);
   }
+  await sql`create or replace function kpi_changes_rebuild() returns void language sql as $$
+    select kpi_changes_recount_monthly()
+  $$`.execute(db);
+  await sql`drop function readiness_up_recount()`.execute(db);
   await db.schema.dropTable('readiness_improvements').execute();
   await sql`drop function kpi_changes_of_improvements()`.execute(db);
   await sql`drop function readiness_improvements_refresh()`.execute(db);
