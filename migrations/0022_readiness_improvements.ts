@@ -24,32 +24,31 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql.raw(REFRESH).execute(db);
   await sql.raw(REFRESH_TRIGGER).execute(db);
-  for (const [event, referencing] of [
-    ['insert', 'new table as new_rows'],
-    ['update', 'old table as old_rows new table as new_rows'],
-    ['delete', 'old table as old_rows'],
-  ] as const) {
-    await sql
-      .raw(`create trigger readiness_improvements_on_${event} after ${event} on readiness_spans
-        referencing ${referencing}
-        for each statement execute function readiness_improvements_refresh()`)
-      .execute(db);
-  }
+  await statementTriggers(
+    'readiness_improvements',
+    'readiness_spans',
+    'readiness_improvements_refresh',
+  );
   await sql.raw(TO_KPI_CHANGES).execute(db);
-  for (const [event, referencing] of [
-    ['insert', 'new table as new_rows'],
-    ['update', 'old table as old_rows new table as new_rows'],
-    ['delete', 'old table as old_rows'],
-  ] as const) {
-    await sql
-      .raw(`create trigger kpi_changes_on_${event} after ${event} on readiness_improvements
-        referencing ${referencing}
-        for each statement execute function kpi_changes_of_improvements()`)
-      .execute(db);
-  }
+  await statementTriggers('kpi_changes', 'readiness_improvements', 'kpi_changes_of_improvements');
   await sql.raw(RECOUNT).execute(db);
   await sql.raw(REBUILD).execute(db);
   await sql`select readiness_up_recount()`.execute(db);
+
+  /** `<prefix>_on_<event>` after each write of `table`, with its rows (see 0021). */
+  async function statementTriggers(prefix: string, table: string, fn: string) {
+    for (const [event, referencing] of [
+      ['insert', 'new table as new_rows'],
+      ['update', 'old table as old_rows new table as new_rows'],
+      ['delete', 'old table as old_rows'],
+    ] as const) {
+      await sql
+        .raw(`create trigger ${prefix}_on_${event} after ${event} on ${table}
+          referencing ${referencing}
+          for each statement execute function ${fn}()`)
+        .execute(db);
+    }
+  }
 }
 
 /**

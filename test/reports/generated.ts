@@ -125,3 +125,15 @@ export async function loadScenario(db: Db, s: Scenario) {
   }
   return { members, assessments };
 }
+
+/** The computed KPIs and the dimensions each may be broken down by (docs/kpis.md). */
+export const COMPUTED_DIMENSIONS = {
+  MEMBERS_ACTIVE: ['partner', 'region', 'memberType', 'womenLed'],
+  MEMBERS_NEW: ['partner', 'region', 'memberType', 'womenLed'],
+  COOP_WOMEN: ['partner', 'region'],
+  ASSESSED: ['partner', 'region', 'memberType', 'womenLed'],
+  EXPORT_READY: ['partner', 'region', 'memberType', 'womenLed'],
+  READINESS_UP: ['partner', 'memberType', 'womenLed'],
+  FAIR_PARTICIPATIONS: ['partner', 'mode'],
+  PEOPLE_TRAINED: ['partner', 'sex'],
+} as const;

@@ -4,7 +4,7 @@ import t from 'tap';
 import type { Db } from '../../src/db/database.js';
 import { compactKpiChanges } from '../../src/modules/reports/compaction.js';
 import { startTestApp } from '../helpers/app.js';
-import { addDays, loadScenario, PARTNERS, scenarioArb } from './generated.js';
+import { addDays, COMPUTED_DIMENSIONS, loadScenario, PARTNERS, scenarioArb } from './generated.js';
 
 /**
  * The computed KPIs are read from `kpi_changes`, kept by triggers as members, assessments,
@@ -250,16 +250,6 @@ function grouped(list: Fact[], by: string[]) {
   return groups;
 }
 
-const DIMENSIONS = {
-  MEMBERS_ACTIVE: ['partner', 'region', 'memberType', 'womenLed'],
-  MEMBERS_NEW: ['partner', 'region', 'memberType', 'womenLed'],
-  COOP_WOMEN: ['partner', 'region'],
-  ASSESSED: ['partner', 'region', 'memberType', 'womenLed'],
-  EXPORT_READY: ['partner', 'region', 'memberType', 'womenLed'],
-  READINESS_UP: ['partner', 'memberType', 'womenLed'],
-  FAIR_PARTICIPATIONS: ['partner', 'mode'],
-  PEOPLE_TRAINED: ['partner', 'sex'],
-} as const;
 const STATES = new Set(['MEMBERS_ACTIVE', 'COOP_WOMEN', 'EXPORT_READY']);
 
 t.test('figures from kpi_changes equal a plain count after any writes', async (t) => {
@@ -277,7 +267,7 @@ t.test('figures from kpi_changes equal a plain count after any writes', async (t
         await loadScenario(db, scenario);
         for (const m of mutations) await apply(db, m);
         const records = await readRecords(db);
-        for (const [kpi, dims] of Object.entries(DIMENSIONS)) {
+        for (const [kpi, dims] of Object.entries(COMPUTED_DIMENSIONS)) {
           const by = [dims[pick % dims.length] as string];
           const res = await api({
             method: 'GET',
