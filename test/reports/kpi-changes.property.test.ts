@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
+import pg from 'pg';
 import t from 'tap';
 import type { Db } from '../../src/db/database.js';
-import { compactKpiChanges } from '../../src/modules/reports/compaction.js';
+import { COMPACTION_LOCK, compactKpiChanges } from '../../src/modules/reports/compaction.js';
 import { startTestApp } from '../helpers/app.js';
 import { addDays, COMPUTED_DIMENSIONS, loadScenario, PARTNERS, scenarioArb } from './generated.js';
 
@@ -253,7 +254,7 @@ function grouped(list: Fact[], by: string[]) {
 const STATES = new Set(['MEMBERS_ACTIVE', 'COOP_WOMEN', 'EXPORT_READY']);
 
 t.test('figures from kpi_changes equal a plain count after any writes', async (t) => {
-  const { app, api } = await startTestApp(t);
+  const { app, api, database, config } = await startTestApp(t);
   const db = app.db;
   let checked = 0;
 
@@ -342,4 +343,17 @@ t.test('figures from kpi_changes equal a plain count after any writes', async (t
     before.rows,
     'kpi_changes_rebuild() brings them back',
   );
+
+  if (database.mode === 'postgres') {
+    // One compaction at a time across instances: while another holds the lock, it skips.
+    await sql`update members set region = 'MA-12' where region = 'MA-01'`.execute(db);
+    const other = new pg.Client({ connectionString: config.databaseUrl });
+    await other.connect();
+    t.teardown(() => other.end());
+    await other.query('begin');
+    await other.query('select pg_advisory_xact_lock($1)', [COMPACTION_LOCK]);
+    t.equal(await compactKpiChanges(db), 0, 'skipped while another instance compacts');
+    await other.query('commit');
+    t.ok((await compactKpiChanges(db)) > 0, 'done once it has finished');
+  }
 });

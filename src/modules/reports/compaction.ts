@@ -4,6 +4,8 @@ import type { Db } from '../../db/database.js';
 import { runWhileListening } from '../../http/plugins/periodic.js';
 
 const COMPACTION_INTERVAL_MS = 60 * 1000;
+/** Arbitrary constant naming the compaction among jahiz's advisory locks. */
+export const COMPACTION_LOCK = 7_245_019_335;
 
 const GROUP = ['kpi', 'month', 'partner_code', 'region', 'member_type', 'women_led', 'mode', 'sex'];
 const sameKey = sql.join(
@@ -19,21 +21,27 @@ const group = sql.join(GROUP.map((c) => sql.ref(c)));
  * Returns the number of rows merged away.
  */
 export async function compactKpiChanges(db: Db): Promise<number> {
-  const result = await sql<{ merged: string }>`
-    with fresh as (select distinct ${group} from kpi_changes where not compacted),
-    gone as (
-      delete from kpi_changes c using fresh f where c.kpi = f.kpi and c.month = f.month
-        and ${sameKey}
-      returning c.*),
-    merged as (
-      insert into kpi_changes (${group}, n, facts, compacted)
-      select ${group}, sum(n), sum(facts), true from gone group by ${group}
-      having sum(n) <> 0 or sum(facts) <> 0
-      returning 1)
-    select ((select count(*) from gone) - (select count(*) from merged))::text as merged`.execute(
-    db,
-  );
-  return Number(result.rows[0]?.merged ?? 0);
+  return db.transaction().execute(async (trx) => {
+    // One instance at a time: two deleting the same rows in another order could deadlock.
+    const { rows: lock } = await sql<{ taken: boolean }>`
+      select pg_try_advisory_xact_lock(${COMPACTION_LOCK}) as taken`.execute(trx);
+    if (!lock[0]?.taken) return 0;
+    const result = await sql<{ merged: string }>`
+      with fresh as (select distinct ${group} from kpi_changes where not compacted),
+      gone as (
+        delete from kpi_changes c using fresh f where c.kpi = f.kpi and c.month = f.month
+          and ${sameKey}
+        returning c.*),
+      merged as (
+        insert into kpi_changes (${group}, n, facts, compacted)
+        select ${group}, sum(n), sum(facts), true from gone group by ${group}
+        having sum(n) <> 0 or sum(facts) <> 0
+        returning 1)
+      select ((select count(*) from gone) - (select count(*) from merged))::text as merged`.execute(
+      trx,
+    );
+    return Number(result.rows[0]?.merged ?? 0);
+  });
 }
 
 /**
