@@ -4,8 +4,9 @@ import type { MemberType } from './members.js';
 type ReadOnly<T> = ColumnType<T, never, never>;
 
 /**
- * Changes of seven computed KPIs by month and group, appended by triggers (migration 0021): a
- * figure is the sum of its rows (a flow's over its period's months, a state's up to its last
+ * Changes of the computed KPIs by month and group, appended by triggers (migrations 0021 and
+ * 0022; READINESS_UP's rows are keyed `READINESS_UP/<period kind>` at the period's first month):
+ * a figure is the sum of its rows (a flow's over its period's months, a state's up to its last
  * month). Several rows may share a key until the compaction merges them.
  */
 export interface KpiChangesTable {

@@ -8,8 +8,9 @@ const COMPACTION_INTERVAL_MS = 60 * 1000;
 export const COMPACTION_LOCK = 7_245_019_335;
 
 const GROUP = ['kpi', 'month', 'partner_code', 'region', 'member_type', 'women_led', 'mode', 'sex'];
-const sameKey = sql.join(
-  GROUP.map((c) => sql`c.${sql.ref(c)} is not distinct from f.${sql.ref(c)}`),
+/** The rest of the key after (kpi, month), which the index finds; mode and sex may be null. */
+const sameGroup = sql.join(
+  GROUP.slice(2).map((c) => sql`c.${sql.ref(c)} is not distinct from f.${sql.ref(c)}`),
   sql` and `,
 );
 const group = sql.join(GROUP.map((c) => sql.ref(c)));
@@ -30,7 +31,7 @@ export async function compactKpiChanges(db: Db): Promise<number> {
       with fresh as (select distinct ${group} from kpi_changes where not compacted),
       gone as (
         delete from kpi_changes c using fresh f where c.kpi = f.kpi and c.month = f.month
-          and ${sameKey}
+          and ${sameGroup}
         returning c.*),
       merged as (
         insert into kpi_changes (${group}, n, facts, compacted)

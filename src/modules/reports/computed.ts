@@ -33,22 +33,22 @@ type Computation = Flow | State;
 const changeDimensions = sql`c.partner_code as partner, c.region, c.member_type as mtype,
   c.women_led as wled, c.mode, c.sex`;
 
-/** A flow's facts by month: those of the months of each period. */
-const flowOfChanges = (kpi: string): Flow => ({
+/** A flow's facts: the rows of KPI key `kpi` that `inPeriod` places in each period p. */
+const flow = (kpi: (q: FigureQuery) => string, inPeriod: RawBuilder<unknown>): Flow => ({
   kind: 'flow',
-  facts: () => sql`select p.code as period, ${changeDimensions}, c.n, c.facts
-    from p join kpi_changes c on c.kpi = ${kpi} and c.month between p.s and p.e`,
+  facts: (q) => sql`select p.code as period, ${changeDimensions}, c.n, c.facts
+    from p join kpi_changes c on c.kpi = ${kpi(q)} and ${inPeriod}`,
 });
+
+/** A flow kept by month: the rows of the months of each period. */
+const flowOfChanges = (kpi: string) => flow(() => kpi, sql`c.month between p.s and p.e`);
 
 /**
  * A flow kept per period rather than per month (READINESS_UP, migration 0022): the rows of the
  * periods' kind, at each period's first month.
  */
-const flowOfPeriods = (kpi: string): Flow => ({
-  kind: 'flow',
-  facts: (q) => sql`select p.code as period, ${changeDimensions}, c.n, c.facts
-    from p join kpi_changes c on c.kpi = ${`${kpi}/${q.periods[0]?.kind}`} and c.month = p.s`,
-});
+const flowOfPeriods = (kpi: string) =>
+  flow((q) => `${kpi}/${q.periods[0]?.kind}`, sql`c.month = p.s`);
 
 /** A state's changes by month. */
 const stateOfChanges = (kpi: string): State => ({

@@ -19,10 +19,10 @@ export interface GroupFigure {
 }
 
 /**
- * The periods of one statement as a relation `p(code, s, e, i, from_day, before_day)`
+ * The periods of one statement as a relation `p(code, s, e, i, from_day)`
  * (docs/kpis.md → Periods): `s`/`e` its first and last day, `i` its position, `from_day` the
- * first day of the flow it counts (the programme start for a cumulative KPI) and `before_day`
- * the day before that. Periods are passed as arrays: one statement covers them all.
+ * first day of the flow it counts (the programme start for a cumulative KPI). Periods are passed
+ * as arrays: one statement covers them all.
  */
 export function periodsRelation(
   periods: readonly Period[],
@@ -30,7 +30,7 @@ export function periodsRelation(
   programmeStart: string,
 ): RawBuilder<unknown> {
   const from = cumulation === 'cumulative' ? sql`${programmeStart}::date` : sql`x.s`;
-  return sql`(select x.code, x.s, x.e, x.i, ${from} as from_day, ${from} - 1 as before_day
+  return sql`(select x.code, x.s, x.e, x.i, ${from} as from_day
     from unnest(${periods.map((p) => p.code)}::text[], ${periods.map((p) => p.start)}::date[],
       ${periods.map((p) => p.end)}::date[]) with ordinality as x(code, s, e, i))`;
 }
