@@ -7,10 +7,7 @@ import { toFieldErrors } from './validation.js';
 /** Maps everything thrown by a route or by Fastify to a problem document. */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem =
-      error instanceof ClientGone
-        ? new HttpProblem({ type: 'busy', detail: error.message })
-        : toProblem(error, request);
+    const problem = toProblem(error, request);
     logOutcome(request, error, problem);
     return sendProblem(reply, problem);
   });
@@ -70,6 +67,7 @@ export function answerFrameworkError(
 
 function toProblem(error: FastifyError, request: FastifyRequest): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  if (error instanceof ClientGone) return new HttpProblem({ type: 'busy', detail: error.message });
   if (error.validation) {
     const errors = toFieldErrors(error.validation, error.validationContext ?? 'body');
     return new HttpProblem({
