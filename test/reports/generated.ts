@@ -123,7 +123,6 @@ export async function loadScenario(db: Db, s: Scenario) {
       .filter((p) => !seen.has(p.memberId) && seen.add(p.memberId));
     if (rows.length) await db.insertInto('participations').values(rows).execute();
   }
-  return { members, assessments };
 }
 
 /** The computed KPIs and the dimensions each may be broken down by (docs/kpis.md). */
