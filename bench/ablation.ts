@@ -1,12 +1,14 @@
-// Per-request CPU of each layer of the service, for the simple reads (b1) and (c): the app is
-// built in-process on the benchmark database, once whole and once with each layer removed, next
-// to the floor's two routes (bench/floor.ts statements, plain pg); every variant answers the
-// same requests through app.inject, interleaved in rounds, and the process's CPU time
-// (process.cpuUsage, user + system) per request is reported as the median of the rounds.
-// The inject client, pg's socket work and the result parsing are in every figure, the floor's
-// included, so differences between variants are what a layer costs; see bench/ablation.md.
+// Per-request CPU of each layer of the service, for the simple reads (b1), (c) and the writes
+// (a) submit and (e) bulk: the app is built in-process on the benchmark database, once whole and
+// once with each layer removed, next to the floor's routes (bench/floor.ts statements, plain pg);
+// every variant answers the same requests through app.inject, interleaved in rounds, and the
+// process's CPU time (process.cpuUsage, user + system) per request is reported as the median of
+// the rounds, with the SQL statements each request sent. The inject client, pg's socket work and
+// the result parsing are in every figure, the floor's included, so differences between variants
+// are what a layer costs; see bench/ablation.md.
 //
-//   BENCH_DATABASE_URL=postgres://… npx tsx bench/ablation.ts [--rounds 7] [--requests 400]
+//   BENCH_DATABASE_URL=postgres://… npx tsx bench/ablation.ts [--scenarios c,b1|a,e]
+//     [--rounds 7] [--requests 400] [--bulk-rows 100]
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import cors from '@fastify/cors';
@@ -37,7 +39,9 @@ import { assessmentRoutes } from '../src/modules/assessments/routes.js';
 import { memberRoutes } from '../src/modules/members/routes.js';
 import { partnerRoutes } from '../src/modules/partners/routes.js';
 import { prepareDatabase } from '../src/startup.js';
-import { registerReadRoutes } from './floor.js';
+import { answerProfiles } from './answers.js';
+import { registerReadRoutes, registerWriteRoutes } from './floor.js';
+import { assessmentBodies, bulkBody } from './workload.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,6 +49,8 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '400' },
     concurrency: { type: 'string', default: '8' },
     only: { type: 'string' },
+    scenarios: { type: 'string', default: 'c,b1' },
+    'bulk-rows': { type: 'string', default: '100' },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -174,40 +180,70 @@ function filtered(
   });
 }
 
-/** bench/floor.ts's read routes, on a pool of the same size. */
+/** bench/floor.ts's routes, on a pool of the same size, with bench/run.ts's fixed result. */
 async function buildFloor(url: string) {
   const pool = new pgModule.Pool({ connectionString: url, max: POOL_MAX });
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
   registerReadRoutes(app, (text, values) => pool.query(text, values));
+  const profile = answerProfiles()[2];
+  registerWriteRoutes(app, pool, {
+    result: JSON.stringify(profile?.result ?? {}),
+    score: profile?.result.score ?? 50,
+    category: profile?.result.category ?? 'C',
+  });
   app.addHook('onClose', async () => pool.end());
   await app.ready();
   return app;
 }
 
-/** CPU µs per request of `count` requests, `CONCURRENCY` in flight. */
+/** Statements sent through pg by every client of this process (kysely's included). */
+let statementsSent = 0;
+const sendQuery = pgModule.Client.prototype.query as (...args: unknown[]) => unknown;
+pgModule.Client.prototype.query = function countedQuery(this: unknown, ...args: unknown[]) {
+  statementsSent += 1;
+  return sendQuery.apply(this, args);
+} as typeof pgModule.Client.prototype.query;
+
+/** Requests sent so far by the whole run: numbers each bulk row uniquely. */
+let sent = 0;
+
+/** One request of a scenario: the n-th of the run. */
+interface Scenario {
+  request: (n: number) => { method: 'GET' | 'POST'; url: string; payload?: string };
+  /** Requests per batch. */
+  size: number;
+}
+
+/** CPU µs and statements per request of `count` requests, `CONCURRENCY` in flight. */
 async function cpuPerRequest(
   app: FastifyInstance,
-  urls: string[],
+  scenario: Scenario,
   headers: Record<string, string>,
   count: number,
 ) {
   let next = 0;
   const worker = async () => {
     while (next < count) {
-      const url = urls[next % urls.length] as string;
+      const request = scenario.request(sent);
       next += 1;
-      const response = await app.inject({ method: 'GET', url, headers });
-      if (response.statusCode !== 200)
-        throw new Error(`${url}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+      sent += 1;
+      const response = await app.inject({
+        ...request,
+        headers: request.payload ? { ...headers, 'content-type': 'application/json' } : headers,
+      });
+      if (response.statusCode >= 300)
+        throw new Error(`${request.url}: ${response.statusCode} ${response.body.slice(0, 200)}`);
     }
   };
+  const statementsBefore = statementsSent;
   const before = process.cpuUsage();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const used = process.cpuUsage(before);
-  return (used.user + used.system) / count;
+  return {
+    cpu: (used.user + used.system) / count,
+    statements: (statementsSent - statementsBefore) / count,
+  };
 }
-
-type Scenario = 'c' | 'b1';
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -231,13 +267,7 @@ async function main() {
   });
   const database = await openDatabase(config);
   await prepareDatabase(database, config, pino({ level: 'silent' }));
-  const { rows } = await database.pool.query<{ id: string }>(
-    `select id from members order by id limit 500`,
-  );
-  const scenarios = {
-    c: rows.map((r) => `/v1/members/${r.id}`),
-    b1: ['/v1/members?partner=FENIP&region=MA-09&limit=20'],
-  };
+  const scenarios = await pickScenarios(database.pool);
   const headers = { authorization: `Bearer ${adminKey}` };
 
   const only = args.only?.split(',') ?? null;
@@ -267,55 +297,119 @@ async function main() {
   await new Promise((resolve) => setTimeout(resolve, 2500));
   for (const v of variants) {
     // Warm-up: JIT, pools, key cache, the limiter's bucket.
-    await cpuPerRequest(v.app, scenarios.c, headers, 1500);
-    await cpuPerRequest(v.app, scenarios.b1, headers, 500);
+    for (const scenario of Object.values(scenarios))
+      await cpuPerRequest(v.app, scenario, headers, scenario.size * 2);
   }
   const base = variants[0];
   if (!base) throw new Error('unreachable');
   // Each variant is measured against the whole app in A-B-B-A batches, so that the load of the
   // shared machine and the heap's state weigh on both alike; a round's figure is the difference.
-  const sizes = { c: REQUESTS, b1: Math.round(REQUESTS / 2) };
-  const results = new Map<string, Record<Scenario, { own: number[]; saved: number[] }>>();
+  const results = new Map<string, Map<string, Paired>>();
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const v of variants.slice(1)) {
-      let r = results.get(v.name);
-      if (!r) {
-        r = { c: { own: [], saved: [] }, b1: { own: [], saved: [] } };
-        results.set(v.name, r);
-      }
-      for (const scenario of ['c', 'b1'] as const) {
-        const run = (app: FastifyInstance) =>
-          cpuPerRequest(app, scenarios[scenario], headers, sizes[scenario]);
+      const r = results.get(v.name) ?? new Map<string, Paired>();
+      results.set(v.name, r);
+      for (const [key, scenario] of Object.entries(scenarios)) {
+        const run = (app: FastifyInstance) => cpuPerRequest(app, scenario, headers, scenario.size);
         const a1 = await run(base.app);
         const b1 = await run(v.app);
         const b2 = await run(v.app);
         const a2 = await run(base.app);
-        r[scenario].own.push((b1 + b2) / 2);
-        r[scenario].saved.push((a1 + a2) / 2 - (b1 + b2) / 2);
+        const p = r.get(key) ?? { own: [], saved: [], statements: [], baseStatements: [] };
+        r.set(key, p);
+        p.own.push((b1.cpu + b2.cpu) / 2);
+        p.saved.push((a1.cpu + a2.cpu) / 2 - (b1.cpu + b2.cpu) / 2);
+        p.statements.push((b1.statements + b2.statements) / 2);
+        p.baseStatements.push((a1.statements + a2.statements) / 2);
       }
     }
     process.stderr.write(`round ${round + 1}/${ROUNDS}\n`);
   }
-  const floor = results.get('floor');
-  if (!floor) throw new Error('unreachable');
-  const gap = { c: median(floor.c.saved), b1: median(floor.b1.saved) };
-  const fmt = (n: number) => n.toFixed(0);
-  const cell = (r: { own: number[]; saved: number[] }, scenario: Scenario) => {
-    const saved = median(r.saved);
-    return `${fmt(median(r.own))} | ${fmt(saved)} (${fmt(Math.min(...r.saved))}…${fmt(Math.max(...r.saved))}) | ${Math.round((100 * saved) / gap[scenario])} %`;
-  };
-  const lines = [
-    '| removed | c µs/req | c saved µs (min…max) | c share of gap | b1 µs/req | b1 saved µs (min…max) | b1 share of gap |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-  ];
-  for (const [name, r] of results)
-    lines.push(`| ${name} | ${cell(r.c, 'c')} | ${cell(r.b1, 'b1')} |`);
-  console.log(lines.join('\n'));
+  console.log(table(results, Object.keys(scenarios)));
   console.log(
-    `\napp − floor (paired): c ${fmt(gap.c)} µs, b1 ${fmt(gap.b1)} µs per request; ${ROUNDS} rounds of A-B-B-A batches of ${sizes.c} (c) / ${sizes.b1} (b1) requests, ${CONCURRENCY} in flight; medians`,
+    `\n${ROUNDS} rounds of A-B-B-A batches (${Object.entries(scenarios)
+      .map(([key, s]) => `${key} ${s.size}`)
+      .join(
+        ', ',
+      )} requests), ${CONCURRENCY} in flight; medians; bulk requests of ${BULK_ROWS} new rows`,
   );
   for (const v of variants) await v.close();
   await database.close();
+}
+
+/** One variant's paired figures in one scenario, a value per round. */
+interface Paired {
+  own: number[];
+  saved: number[];
+  statements: number[];
+  baseStatements: number[];
+}
+
+const BULK_ROWS = Number(args['bulk-rows']);
+
+/** The scenarios asked for, on members of the seeded database. */
+async function pickScenarios(pool: pgModule.Pool): Promise<Record<string, Scenario>> {
+  const ids = async (where: string) =>
+    (
+      await pool.query<{ id: string }>(`select id from members ${where} order by id limit 500`)
+    ).rows.map((r) => r.id);
+  const any = await ids('');
+  const active = await ids(`where status = 'active'`);
+  const submits = assessmentBodies(active, new Date().toISOString().slice(0, 10));
+  const iceBase = 7_200_000_000_000 + (Date.now() % 1000) * 1_000_000;
+  const all: Record<string, Scenario> = {
+    c: {
+      size: REQUESTS,
+      request: (n) => ({ method: 'GET', url: `/v1/members/${any[n % any.length]}` }),
+    },
+    b1: {
+      size: Math.round(REQUESTS / 2),
+      request: () => ({ method: 'GET', url: '/v1/members?partner=FENIP&region=MA-09&limit=20' }),
+    },
+    a: {
+      size: Math.round(REQUESTS / 2),
+      request: (n) => ({
+        method: 'POST',
+        url: '/v1/assessments',
+        payload: submits[n % submits.length],
+      }),
+    },
+    e: {
+      size: Math.max(CONCURRENCY, Math.round(REQUESTS / BULK_ROWS)),
+      request: (n) => ({
+        method: 'POST',
+        url: '/v1/members/bulk',
+        payload: bulkBody(n, BULK_ROWS, iceBase),
+      }),
+    },
+  };
+  return Object.fromEntries(args.scenarios.split(',').map((key) => [key, all[key] as Scenario]));
+}
+
+/** Per scenario: µs/request, saved µs (min…max), share of the app − floor gap, statements. */
+function table(results: Map<string, Map<string, Paired>>, keys: string[]) {
+  const gap = Object.fromEntries(
+    keys.map((key) => [key, median(results.get('floor')?.get(key)?.saved ?? [])]),
+  );
+  const fmt = (n: number) => n.toFixed(0);
+  const cell = (p: Paired, key: string) => {
+    const saved = median(p.saved);
+    return `${fmt(median(p.own))} | ${fmt(saved)} (${fmt(Math.min(...p.saved))}…${fmt(Math.max(...p.saved))}) | ${Math.round((100 * saved) / (gap[key] ?? 1))} % | ${median(p.statements).toFixed(1)}`;
+  };
+  const head = keys.map(
+    (k) => `${k} µs/req | ${k} saved µs (min…max) | ${k} share of gap | ${k} statements`,
+  );
+  const lines = [
+    `| removed | ${head.join(' | ')} |`,
+    `|---|${keys.map(() => '---:|---:|---:|---:').join('|')}|`,
+  ];
+  for (const [name, r] of results)
+    lines.push(`| ${name} | ${keys.map((k) => cell(r.get(k) as Paired, k)).join(' | ')} |`);
+  const whole = results.values().next().value as Map<string, Paired>;
+  lines.push(
+    `\napp − floor (paired): ${keys.map((k) => `${k} ${fmt(gap[k] ?? 0)} µs`).join(', ')} per request; the whole app sent ${keys.map((k) => `${k} ${median(whole.get(k)?.baseStatements ?? []).toFixed(1)}`).join(', ')} statements per request`,
+  );
+  return lines.join('\n');
 }
 
 main().catch((error) => {

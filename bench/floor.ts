@@ -130,9 +130,13 @@ function auditAssessment(
 type Unchecked = Record<string, any>;
 
 const ACTOR = randomUUID();
-const FIXED_RESULT = process.env.FLOOR_RESULT ?? '{}';
-const FIXED_SCORE = Number(process.env.FLOOR_SCORE ?? '50');
-const FIXED_CATEGORY = process.env.FLOOR_CATEGORY ?? 'C';
+
+/** The scoring the floor skips: every submission gets this result (bench/run.ts passes a real one). */
+export interface FixedResult {
+  result: string;
+  score: number;
+  category: string;
+}
 
 type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
 
@@ -163,23 +167,8 @@ export function registerReadRoutes(app: FastifyInstance, q: Query) {
   });
 }
 
-async function main() {
-  const embedded = process.env.DATABASE_URL
-    ? null
-    : await openEmbedded(process.env.JAHIZ_DATA_DIR ?? '');
-  const pool =
-    embedded?.pool ??
-    new pgModule.Pool({
-      connectionString: process.env.DATABASE_URL,
-      max: Number(process.env.DB_POOL_MAX ?? 10),
-    });
-  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
-  const q = (text: string, values?: unknown[]) => pool.query(text, values);
-
-  app.get('/health/ready', async () => ({ status: 'ok' }));
-
-  registerReadRoutes(app, q);
-
+/** The write routes (submit an assessment, bulk upsert members); bench/ablation.ts uses them too. */
+export function registerWriteRoutes(app: FastifyInstance, pool: pg.Pool, fixed: FixedResult) {
   app.post<{ Body: Unchecked }>('/v1/assessments', async (request, reply) => {
     const body = request.body;
     const row = await inTransaction(pool, async (c) => {
@@ -213,9 +202,9 @@ async function main() {
       await auditAssessment(c, member.partnerCode, id, 'created', created);
       await c.query(FLOOR_SQL.markSubmitted, [
         'submitted',
-        FIXED_RESULT,
-        FIXED_SCORE,
-        FIXED_CATEGORY,
+        fixed.result,
+        fixed.score,
+        fixed.category,
         id,
         'draft',
       ]);
@@ -234,7 +223,7 @@ async function main() {
         partnerCode: member.partnerCode,
         subjectKind: 'assessment',
         subjectId: id,
-        data: { memberId: member.id, category: FIXED_CATEGORY, score: FIXED_SCORE },
+        data: { memberId: member.id, category: fixed.category, score: fixed.score },
       };
       const moved = member.readinessCategory !== latest.category;
       const readinessEvent = {
@@ -250,8 +239,8 @@ async function main() {
       );
       const submitted = {
         status: { from: 'draft', to: 'submitted' },
-        category: { to: FIXED_CATEGORY },
-        score: { to: FIXED_SCORE },
+        category: { to: fixed.category },
+        score: { to: fixed.score },
       };
       await auditAssessment(c, member.partnerCode, id, 'submitted', submitted);
       return (await c.query(FLOOR_SQL.findAssessment, [id])).rows[0];
@@ -346,6 +335,30 @@ async function main() {
         })),
       };
     });
+  });
+}
+
+async function main() {
+  const embedded = process.env.DATABASE_URL
+    ? null
+    : await openEmbedded(process.env.JAHIZ_DATA_DIR ?? '');
+  const pool =
+    embedded?.pool ??
+    new pgModule.Pool({
+      connectionString: process.env.DATABASE_URL,
+      max: Number(process.env.DB_POOL_MAX ?? 10),
+    });
+  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
+  const q = (text: string, values?: unknown[]) => pool.query(text, values);
+
+  app.get('/health/ready', async () => ({ status: 'ok' }));
+
+  registerReadRoutes(app, q);
+
+  registerWriteRoutes(app, pool, {
+    result: process.env.FLOOR_RESULT ?? '{}',
+    score: Number(process.env.FLOOR_SCORE ?? '50'),
+    category: process.env.FLOOR_CATEGORY ?? 'C',
   });
 
   app.addHook('onClose', async () => {
