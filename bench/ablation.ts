@@ -31,6 +31,7 @@ import { registerRateLimit } from '../src/http/plugins/rate-limit.js';
 import { generateRequestId } from '../src/http/plugins/request-id.js';
 import { RequestLog } from '../src/http/plugins/request-log.js';
 import { registerSecurity } from '../src/http/plugins/security.js';
+import { buildSerializer } from '../src/http/plugins/serialization.js';
 import { registerBodyDepthLimit, validatorCompiler } from '../src/http/plugins/validation.js';
 import { registerComponents } from '../src/http/schemas/components.js';
 import { loggerOptions } from '../src/logger.js';
@@ -100,6 +101,7 @@ async function buildVariant(config: Config, database: DatabaseHandle, without: S
     connectionTimeout: cfg.requestTimeoutMs,
     return503OnClosing: true,
     frameworkErrors: answerFrameworkError,
+    schemaController: { compilersFactory: { buildSerializer } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
   app.decorate('config', cfg);
   app.decorate('database', database);

@@ -14,6 +14,7 @@ import { registerRateLimit } from './http/plugins/rate-limit.js';
 import { generateRequestId } from './http/plugins/request-id.js';
 import { RequestLog } from './http/plugins/request-log.js';
 import { registerSecurity } from './http/plugins/security.js';
+import { buildSerializer } from './http/plugins/serialization.js';
 import { registerBodyDepthLimit, validatorCompiler } from './http/plugins/validation.js';
 import { registerComponents } from './http/schemas/components.js';
 import { loggerOptions } from './logger.js';
@@ -82,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Behind a reverse proxy the client's address (per-address limits) comes from it.
     trustProxy: config.trustProxy,
     frameworkErrors: answerFrameworkError,
+    schemaController: { compilersFactory: { buildSerializer } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
