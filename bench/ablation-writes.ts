@@ -259,7 +259,7 @@ async function submitSteps(database: DatabaseHandle, payload: string) {
   const member = { type: 'company' as const, hsCodes: ['091020'] };
   const fields = ['memberId', 'gridId', 'assessedOn', 'assessor', 'answers'];
   return {
-    'body schema (ajv)': stepMicros(() => validate(JSON.parse(payload)), 2000),
+    'body schema (ajv)': stepMicros(() => validate(body), 2000),
     'answers against the grid': stepMicros(
       () => [
         ...assessedOnErrors(body.assessedOn),
@@ -275,9 +275,10 @@ async function submitSteps(database: DatabaseHandle, payload: string) {
 /** The service's own steps of one bulk request, alone: the rows' checks. */
 function bulkSteps(payload: string) {
   const validate = bodyValidator(BulkRequestSchema);
+  const body = JSON.parse(payload);
   return {
-    'envelope schema (ajv)': stepMicros(() => validate(JSON.parse(payload)), 200),
-    'JSON.parse of the body': stepMicros(() => JSON.parse(payload), 200),
+    'envelope schema (ajv)': stepMicros(() => validate(body), 200),
+    'JSON.parse of the body (both pay it)': stepMicros(() => JSON.parse(payload), 200),
   };
 }
 
