@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { findMember, listMembers, MEMBER_COLUMNS } from '../src/modules/members/repository.js';
+import { median } from './harness.js';
 
 const N = 20_000;
 const ROUNDS = 7;
@@ -17,11 +18,6 @@ function cpuMicros(work: () => void): number {
   const used = process.cpuUsage(before);
   return (used.user + used.system) / N;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
 
 async function main() {
   const url = process.env.BENCH_DATABASE_URL;

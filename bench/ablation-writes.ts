@@ -11,7 +11,7 @@
 // (/tmp/x-a.cpuprofile, /tmp/x-e.cpuprofile); ABL_LOG=file keeps the service's log lines.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import pgModule from 'pg';
 import pino from 'pino';
@@ -26,8 +26,8 @@ import { loadGrid } from '../src/modules/grids/repository.js';
 import { scoreAssessment, validateAnswers } from '../src/modules/grids/scoring.js';
 import { BulkRequestSchema } from '../src/modules/members/schemas.js';
 import { prepareDatabase } from '../src/startup.js';
-import { answerProfiles } from './answers.js';
-import { registerWriteRoutes } from './floor.js';
+import { inProcessFloor } from './floor.js';
+import { median } from './harness.js';
 import { assessmentBodies, bulkBody } from './workload.js';
 
 const { values: args } = parseArgs({
@@ -161,11 +161,6 @@ function stepMicros(work: () => unknown, calls: number) {
   return median(figures);
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
-
 interface Side {
   app: FastifyInstance;
   pool: ReturnType<typeof replayable>;
@@ -239,15 +234,7 @@ async function serviceSide(url: string, adminKey: string) {
 
 async function floorSide(url: string) {
   const pool = new pgModule.Pool({ connectionString: url, max: 3 });
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT * 5 });
-  const profile = answerProfiles()[2];
-  registerWriteRoutes(app, pool, {
-    result: JSON.stringify(profile?.result ?? {}),
-    score: profile?.result.score ?? 50,
-    category: profile?.result.category ?? 'C',
-  });
-  app.addHook('onClose', async () => pool.end());
-  await app.ready();
+  const app = await inProcessFloor(pool, BODY_LIMIT * 5);
   return { app, pool: replayable(pool) };
 }
 

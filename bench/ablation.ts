@@ -40,8 +40,8 @@ import { assessmentRoutes } from '../src/modules/assessments/routes.js';
 import { memberRoutes } from '../src/modules/members/routes.js';
 import { partnerRoutes } from '../src/modules/partners/routes.js';
 import { prepareDatabase } from '../src/startup.js';
-import { answerProfiles } from './answers.js';
-import { registerReadRoutes, registerWriteRoutes } from './floor.js';
+import { inProcessFloor } from './floor.js';
+import { median } from './harness.js';
 import { assessmentBodies, bulkBody } from './workload.js';
 
 const { values: args } = parseArgs({
@@ -182,20 +182,9 @@ function filtered(
   });
 }
 
-/** bench/floor.ts's routes, on a pool of the same size, with bench/run.ts's fixed result. */
-async function buildFloor(url: string) {
-  const pool = new pgModule.Pool({ connectionString: url, max: POOL_MAX });
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
-  registerReadRoutes(app, (text, values) => pool.query(text, values));
-  const profile = answerProfiles()[2];
-  registerWriteRoutes(app, pool, {
-    result: JSON.stringify(profile?.result ?? {}),
-    score: profile?.result.score ?? 50,
-    category: profile?.result.category ?? 'C',
-  });
-  app.addHook('onClose', async () => pool.end());
-  await app.ready();
-  return app;
+/** bench/floor.ts's routes, on a pool of the same size. */
+function buildFloor(url: string) {
+  return inProcessFloor(new pgModule.Pool({ connectionString: url, max: POOL_MAX }), BODY_LIMIT);
 }
 
 /** Statements sent through pg by every client of this process (kysely's included). */
@@ -246,14 +235,6 @@ async function cpuPerRequest(
     statements: (statementsSent - statementsBefore) / count,
   };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 async function main() {
   const url = process.env.BENCH_DATABASE_URL;

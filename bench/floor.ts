@@ -14,6 +14,7 @@ import { openEmbedded } from '../src/db/embedded.js';
 import { AUDIT_COLUMNS, AUDIT_INSERT_COLUMNS } from '../src/modules/audit/repository.js';
 import { EVENT_COLUMNS } from '../src/modules/events/outbox.js';
 import { MEMBER_PROPERTIES, UPSERT_COLUMNS } from '../src/modules/members/repository.js';
+import { type AnswerProfile, answerProfiles } from './answers.js';
 
 const ASSESSMENT_COLUMNS = `"assessments".*, "grids"."code" as "grid_code", "grids"."version" as "grid_version"`;
 /** `jsonb_to_recordset` of one JSON parameter, as the service sends many rows (src/db/recordset.ts). */
@@ -131,17 +132,19 @@ type Unchecked = Record<string, any>;
 
 const ACTOR = randomUUID();
 
-/** The scoring the floor skips: every submission gets this result (bench/run.ts passes a real one). */
-export interface FixedResult {
-  result: string;
-  score: number;
-  category: string;
-}
+/**
+ * The scoring the floor skips: every submission gets this one result, a real one from the
+ * middle of the benchmark's answer levels (bench/answers.ts).
+ */
+const FIXED = (() => {
+  const { result } = answerProfiles()[2] as AnswerProfile;
+  return { result: JSON.stringify(result), score: result.score, category: result.category };
+})();
 
 type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
 
-/** The read routes (a member by id, a filtered page by cursor); bench/ablation.ts uses them too. */
-export function registerReadRoutes(app: FastifyInstance, q: Query) {
+/** The read routes: a member by id, a filtered page by cursor. */
+function registerReadRoutes(app: FastifyInstance, q: Query) {
   app.get<{ Params: { id: string } }>('/v1/members/:id', async (request, reply) => {
     const { rows } = await q(FLOOR_SQL.getMember, [request.params.id]);
     if (!rows[0]) return reply.code(404).send({});
@@ -167,8 +170,8 @@ export function registerReadRoutes(app: FastifyInstance, q: Query) {
   });
 }
 
-/** The write routes (submit an assessment, bulk upsert members); bench/ablation.ts uses them too. */
-export function registerWriteRoutes(app: FastifyInstance, pool: pg.Pool, fixed: FixedResult) {
+/** The write routes: submit an assessment, bulk upsert members. */
+function registerWriteRoutes(app: FastifyInstance, pool: pg.Pool) {
   app.post<{ Body: Unchecked }>('/v1/assessments', async (request, reply) => {
     const body = request.body;
     const row = await inTransaction(pool, async (c) => {
@@ -202,9 +205,9 @@ export function registerWriteRoutes(app: FastifyInstance, pool: pg.Pool, fixed: 
       await auditAssessment(c, member.partnerCode, id, 'created', created);
       await c.query(FLOOR_SQL.markSubmitted, [
         'submitted',
-        fixed.result,
-        fixed.score,
-        fixed.category,
+        FIXED.result,
+        FIXED.score,
+        FIXED.category,
         id,
         'draft',
       ]);
@@ -223,7 +226,7 @@ export function registerWriteRoutes(app: FastifyInstance, pool: pg.Pool, fixed: 
         partnerCode: member.partnerCode,
         subjectKind: 'assessment',
         subjectId: id,
-        data: { memberId: member.id, category: fixed.category, score: fixed.score },
+        data: { memberId: member.id, category: FIXED.category, score: FIXED.score },
       };
       const moved = member.readinessCategory !== latest.category;
       const readinessEvent = {
@@ -239,8 +242,8 @@ export function registerWriteRoutes(app: FastifyInstance, pool: pg.Pool, fixed: 
       );
       const submitted = {
         status: { from: 'draft', to: 'submitted' },
-        category: { to: fixed.category },
-        score: { to: fixed.score },
+        category: { to: FIXED.category },
+        score: { to: FIXED.score },
       };
       await auditAssessment(c, member.partnerCode, id, 'submitted', submitted);
       return (await c.query(FLOOR_SQL.findAssessment, [id])).rows[0];
@@ -338,6 +341,16 @@ export function registerWriteRoutes(app: FastifyInstance, pool: pg.Pool, fixed: 
   });
 }
 
+/** The floor's routes in this process (the ablations inject into it), on the pool given. */
+export async function inProcessFloor(pool: pg.Pool, bodyLimit: number) {
+  const app = Fastify({ logger: false, bodyLimit });
+  registerReadRoutes(app, (text, values) => pool.query(text, values));
+  registerWriteRoutes(app, pool);
+  app.addHook('onClose', async () => pool.end());
+  await app.ready();
+  return app;
+}
+
 async function main() {
   const embedded = process.env.DATABASE_URL
     ? null
@@ -355,11 +368,7 @@ async function main() {
 
   registerReadRoutes(app, q);
 
-  registerWriteRoutes(app, pool, {
-    result: process.env.FLOOR_RESULT ?? '{}',
-    score: Number(process.env.FLOOR_SCORE ?? '50'),
-    category: process.env.FLOOR_CATEGORY ?? 'C',
-  });
+  registerWriteRoutes(app, pool);
 
   app.addHook('onClose', async () => {
     await pool.end();

@@ -134,6 +134,15 @@ export async function load(server: Server, spec: Omit<LoadSpec, 'url'>) {
 
 export type Measured = Awaited<ReturnType<typeof load>>;
 
+/** The median of figures (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
 /** The nearest-rank `q` quantile (0–1) of latencies sorted ascending; 0 when there are none. */
 export function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;

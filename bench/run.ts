@@ -9,7 +9,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { answerProfiles } from './answers.js';
 import { type Capture, captureSql, rawReport } from './capture.js';
 import { migrateAndSeed, recreatePostgresDatabase } from './database.js';
 import { runGrowth } from './growth.js';
@@ -302,13 +301,7 @@ const serviceEnv = (url: string, adminKey: string) => ({
 });
 
 function floorEnv(url: string) {
-  const profile = answerProfiles()[2];
-  return {
-    DATABASE_URL: url,
-    FLOOR_RESULT: JSON.stringify(profile?.result ?? {}),
-    FLOOR_SCORE: String(profile?.result.score ?? 50),
-    FLOOR_CATEGORY: profile?.result.category ?? 'C',
-  };
+  return { DATABASE_URL: url };
 }
 
 /** The rate limiter's cost (counter off) and the shipped budget (1,000/min per key). */
