@@ -7,17 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { findMember, listMembers, MEMBER_COLUMNS } from '../src/modules/members/repository.js';
-import { median } from './harness.js';
+import { cpuMicrosPerCall, median } from './harness.js';
 
 const N = 20_000;
 const ROUNDS = 7;
-
-function cpuMicros(work: () => void): number {
-  const before = process.cpuUsage();
-  work();
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / N;
-}
 
 async function main() {
   const url = process.env.BENCH_DATABASE_URL;
@@ -76,26 +69,10 @@ async function main() {
     'b1: build + compile, camelCase aliases': [],
   };
   for (let round = 0; round < ROUNDS; round += 1) {
-    figures['c: build + compile, camelCase aliases']?.push(
-      cpuMicros(() => {
-        for (let i = 0; i < N; i += 1) buildCamelC();
-      }),
-    );
-    figures['b1: build + compile, camelCase aliases']?.push(
-      cpuMicros(() => {
-        for (let i = 0; i < N; i += 1) buildCamelB1();
-      }),
-    );
-    figures['c: build + compile (select by id)']?.push(
-      cpuMicros(() => {
-        for (let i = 0; i < N; i += 1) buildC();
-      }),
-    );
-    figures['b1: build + compile (filtered page)']?.push(
-      cpuMicros(() => {
-        for (let i = 0; i < N; i += 1) buildB1();
-      }),
-    );
+    figures['c: build + compile, camelCase aliases']?.push(cpuMicrosPerCall(buildCamelC, N));
+    figures['b1: build + compile, camelCase aliases']?.push(cpuMicrosPerCall(buildCamelB1, N));
+    figures['c: build + compile (select by id)']?.push(cpuMicrosPerCall(buildC, N));
+    figures['b1: build + compile (filtered page)']?.push(cpuMicrosPerCall(buildB1, N));
   }
   // transformResult is async: time it in an awaited loop, with a bare awaited loop subtracted.
   const asyncMicros = async (work: () => Promise<unknown>) => {

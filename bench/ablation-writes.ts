@@ -27,7 +27,7 @@ import { scoreAssessment, validateAnswers } from '../src/modules/grids/scoring.j
 import { BulkRequestSchema } from '../src/modules/members/schemas.js';
 import { prepareDatabase } from '../src/startup.js';
 import { inProcessFloor } from './floor.js';
-import { median } from './harness.js';
+import { cpuMicrosPerCall, median } from './harness.js';
 import { assessmentBodies, bulkBody } from './workload.js';
 
 const { values: args } = parseArgs({
@@ -152,12 +152,7 @@ async function cpuPerRequest(app: FastifyInstance, request: Request, count: numb
 /** CPU µs per call of a synchronous step, median of rounds. */
 function stepMicros(work: () => unknown, calls: number) {
   const figures: number[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    const before = process.cpuUsage();
-    for (let i = 0; i < calls; i += 1) work();
-    const used = process.cpuUsage(before);
-    figures.push((used.user + used.system) / calls);
-  }
+  for (let round = 0; round < ROUNDS; round += 1) figures.push(cpuMicrosPerCall(work, calls));
   return median(figures);
 }
 

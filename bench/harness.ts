@@ -134,6 +134,14 @@ export async function load(server: Server, spec: Omit<LoadSpec, 'url'>) {
 
 export type Measured = Awaited<ReturnType<typeof load>>;
 
+/** CPU µs (user + system) per call of `calls` synchronous calls of `work`. */
+export function cpuMicrosPerCall(work: () => unknown, calls: number): number {
+  const before = process.cpuUsage();
+  for (let i = 0; i < calls; i += 1) work();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / calls;
+}
+
 /** The median of figures (the mean of the two middle ones for an even count). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
